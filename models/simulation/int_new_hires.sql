@@ -32,11 +32,13 @@ hiring_target as (
 hires_needed as (
     select
         *,
-        -- gross up for the new hires expected to leave again before year end
-        ceil(
+        -- gross up for the new hires expected to leave again before year end; the inner round keeps
+        -- floating-point noise (5.0000000001) from adding a hire
+        ceil(round(
             greatest(target_ending_headcount - (starting_headcount - experienced_terminations), 0)
-            / (1 - new_hire_termination_rate)
-        )::integer as hires_needed
+            / (1 - new_hire_termination_rate),
+            6
+        ))::integer as hires_needed
     from hiring_target
 ),
 
