@@ -1,0 +1,80 @@
+{#- on-run-start hook 1 of 4: find what the run needs and what is missing (one catalog query), record the attempt,
+    check inputs, and open the healing transaction with the seed loads. -#}
+{% macro self_heal() %}
+  {%- if not execute -%}{{ return('') }}{%- endif -%}
+  {%- set settings = self_heal_settings() -%}
+  {%- if flags.WHICH not in settings.commands -%}{{ return('') }}{%- endif -%}
+  {%- if not settings.enabled -%}
+    {%- do self_heal_emit({'event': 'heal_skipped', 'reason': 'disabled'}, "disabled by var self_heal_enabled") -%}
+    {{ return('') }}
+  {%- endif -%}
+
+  {%- set check_started = self_heal_now() -%}
+  {%- do self_heal_emit(self_heal_step_event('check_tables', 'started', check_started, [])) -%}
+  {%- set needs = self_heal_needed_nodes(selected_resources) -%}
+  {%- set state_relation = self_heal_state_relation() -%}
+  {%- set state_key = self_heal_relation_key(state_relation.database, state_relation.schema, state_relation.identifier) -%}
+  {%- set keys = [state_key] -%}
+  {%- for uid in needs.needed -%}
+    {%- set rel = self_heal_relation(graph.nodes[uid]) -%}
+    {%- do keys.append(self_heal_relation_key(rel.database, rel.schema, rel.identifier)) -%}
+  {%- endfor -%}
+  {%- set existing = self_heal_existing_relations(keys) -%}
+  {%- if state_key in existing -%}{%- do self_heal_close_interrupted() -%}{%- endif -%}
+  {%- set plan = self_heal_plan(needs.needed, existing) -%}
+  {%- set missing = plan.seeds + plan.models -%}
+  {%- set missing_names = self_heal_names(missing) -%}
+  {%- do self_heal_emit(self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
+
+  {%- if missing | length == 0 -%}
+    {%- do self_heal_emit({'event': 'heal_skipped', 'reason': 'healthy', 'needed_count': needs.needed | length,
+                           'deferred': self_heal_names(needs.deferred)},
+        "all " ~ needs.needed | length ~ " relations this run needs are present ("
+        ~ self_heal_seconds_since(check_started) ~ "s)" if needs.needed else none) -%}
+    {{ return('') }}
+  {%- endif -%}
+
+  {%- do self_heal_emit({'event': 'heal_start', 'missing': missing_names, 'needed_count': needs.needed | length,
+                         'seeds': self_heal_names(plan.seeds),
+                         'models': self_heal_names(plan.models),
+                         'deferred': self_heal_names(needs.deferred)},
+      "initializing the workspace: " ~ missing | length ~ " of " ~ needs.needed | length ~ " needed relations are missing ("
+      ~ missing_names | join(', ') ~ ")") -%}
+  {%- if state_key not in existing -%}{%- do run_query(self_heal_state_ddl()) -%}{%- endif -%}
+  {%- do run_query("insert into " ~ state_relation ~ " (invocation_id, dbt_command, state, started_at, relations_missing, plan, steps)"
+      ~ " values (" ~ self_heal_sql_string(invocation_id) ~ ", " ~ self_heal_sql_string(flags.WHICH) ~ ", 'in_progress', "
+      ~ self_heal_sql_timestamp(check_started) ~ ", " ~ self_heal_sql_string(tojson(missing_names)) ~ ", "
+      ~ self_heal_sql_string(tojson(plan)) ~ ", '[]')") -%}
+  {%- do adapter.cache_added(state_relation) -%}
+  {%- set run = self_heal_start_run(plan, check_started, missing_names) -%}
+  {%- do run.steps.append(self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
+
+  {%- set problems = self_heal_check_inputs(missing) -%}
+  {%- set statements = [] -%}
+  {%- if not problems -%}
+    {%- for uid in plan.seeds -%}
+      {%- set seed = self_heal_seed_sql(graph.nodes[uid]) -%}
+      {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
+      {%- do statements.extend(seed.sql) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- if problems -%}
+    {%- do run.update({'error': problems | join(' | ')}) -%}
+    {{ return("select error(" ~ self_heal_sql_string(problems | join(' | ')) ~ ")") }}
+  {%- endif -%}
+
+  {%- set schemas = [] -%}
+  {%- for uid in missing -%}
+    {%- set rel = self_heal_relation(graph.nodes[uid]) -%}
+    {%- set ddl = "create schema if not exists " ~ adapter.quote(rel.database) ~ "." ~ adapter.quote(rel.schema) -%}
+    {%- if ddl not in schemas -%}{%- do schemas.append(ddl) -%}{%- endif -%}
+  {%- endfor -%}
+  {%- do self_heal_advance(run, 'load_seeds', self_heal_names(plan.seeds), "Loading seed data (" ~ plan.seeds | length ~ ")...") -%}
+  {{ return("begin transaction;\n" ~ (schemas + statements) | join(';\n') ~ ';') }}
+{% endmacro %}
+
+{% macro self_heal_names(node_ids) %}
+  {%- set names = [] -%}
+  {%- for uid in node_ids -%}{%- do names.append(graph.nodes[uid].name if uid in graph.nodes else uid) -%}{%- endfor -%}
+  {{ return(names) }}
+{% endmacro %}

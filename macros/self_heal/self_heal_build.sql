@@ -1,0 +1,13 @@
+{#- on-run-start hook 2 of 4: the seeds are loaded; build the missing models in DAG order in the open transaction. -#}
+{% macro self_heal_build() %}
+  {%- set run = self_heal_run() -%}
+  {%- if run is none or run.state != 'in_progress' -%}{{ return('') }}{%- endif -%}
+  {%- set models = run.plan.models -%}
+  {%- do self_heal_advance(run, 'build_foundation', self_heal_names(models),
+                           "Building foundation models (" ~ models | length ~ ")...") -%}
+  {%- set statements = [] -%}
+  {%- for uid in models -%}
+    {%- do statements.extend(self_heal_model_sql(graph.nodes[uid])) -%}
+  {%- endfor -%}
+  {{ return(statements | join(';\n') ~ ';' if statements else '') }}
+{% endmacro %}

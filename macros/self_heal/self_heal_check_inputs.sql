@@ -1,0 +1,35 @@
+{#- External files the nodes to build read (meta.self_heal.inputs: names of vars holding file paths) must exist. -#}
+{% macro self_heal_check_inputs(node_ids) %}
+  {%- set wanted = [] -%}
+  {%- for uid in node_ids -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if node.resource_type == 'snapshot' or node.config.materialized not in ['table', 'view', 'incremental', 'seed']
+          or node.get('language', 'sql') != 'sql' -%}
+      {{ return(["self_heal cannot build " ~ node.unique_id ~ " (" ~ node.resource_type ~ ", materialized='"
+        ~ node.config.materialized ~ "'); build it once with `dbt build --select " ~ node.name ~ "`, then rerun."]) }}
+    {%- endif -%}
+    {%- set declared = ((node.config.get('meta') or {}).get(self_heal_settings().meta_key) or {}).get('inputs', []) -%}
+    {%- for var_name in declared -%}
+      {%- do wanted.append((var_name, var(var_name, none), node.name)) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- set problems = [] -%}
+  {%- if wanted | length == 0 -%}{{ return(problems) }}{%- endif -%}
+  {%- set sql -%}
+    {%- for var_name, path, _ in wanted -%}
+      select {{ loop.index0 }} as i, (select count(*) from glob({{ self_heal_sql_string(path or '') }})) as n
+      {{ 'union all' if not loop.last }}
+    {% endfor -%}
+  {%- endset -%}
+  {%- for row in run_query(sql).rows -%}
+    {%- set var_name, path, model = wanted[row[0]] -%}
+    {%- if path is none or path == '' -%}
+      {%- do problems.append("var '" ~ var_name ~ "' is not set but model " ~ model ~ " reads the file it names. "
+          ~ "Set it in dbt_project.yml vars or pass --vars '{" ~ var_name ~ ": path/to/file}'.") -%}
+    {%- elif row[1] == 0 -%}
+      {%- do problems.append("input file not found: " ~ path ~ " (var '" ~ var_name ~ "', read by model " ~ model
+          ~ "). Put the file there or pass --vars '{" ~ var_name ~ ": path/to/file}'.") -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(problems) }}
+{% endmacro %}

@@ -1,0 +1,18 @@
+{#- One catalog query: which of the given relation keys exist. Returns a dict key -> true. -#}
+{% macro self_heal_existing_relations(keys) %}
+  {{ return(adapter.dispatch('self_heal_existing_relations', 'planalign')(keys)) }}
+{% endmacro %}
+
+{% macro default__self_heal_existing_relations(keys) %}
+  {%- set found = {} -%}
+  {%- if keys | length == 0 -%}{{ return(found) }}{%- endif -%}
+  {%- set sql -%}
+    select lower(table_catalog || '.' || table_schema || '.' || table_name) as relation_key
+    from information_schema.tables
+    where lower(table_catalog || '.' || table_schema || '.' || table_name) in (
+      {%- for key in keys -%}{{ self_heal_sql_string(key) }}{{ ', ' if not loop.last }}{%- endfor -%}
+    )
+  {%- endset -%}
+  {%- for row in run_query(sql).rows -%}{%- do found.update({row[0]: true}) -%}{%- endfor -%}
+  {{ return(found) }}
+{% endmacro %}

@@ -1,0 +1,44 @@
+{#- on-run-end hook: when healing failed, mark the attempt failed with its error and say how to fix it.
+    dbt has rolled the healing transaction back, so the database is as it was before the run. -#}
+{% macro self_heal_finalize() %}
+  {%- set run = self_heal_run() -%}
+  {%- if run is none or run.state != 'in_progress' -%}{{ return('') }}{%- endif -%}
+  {%- do run.update({'state': 'failed'}) -%}
+  {%- set step = run.step -%}
+  {%- set error = run.get('error') or ("the database rejected the SQL of step '" ~ step
+      ~ "'; dbt prints its error as 'planalign.on-run-start.N failed'") -%}
+  {%- if run.steps and run.steps[-1].status == 'started' -%}
+    {%- set last = run.steps.pop() -%}
+    {%- set failed_step = self_heal_step_event(last.step, 'failed', last.started_at, last.relations, error) -%}
+    {%- do run.steps.append(failed_step) -%}
+    {%- do self_heal_emit(failed_step) -%}
+  {%- endif -%}
+  {%- set remediation = self_heal_remediation(step, error) -%}
+  {%- set now = self_heal_now() -%}
+  {%- do run_query("update " ~ self_heal_state_relation() ~ " set state = 'failed', completed_at = "
+      ~ self_heal_sql_timestamp(now) ~ ", duration_seconds = epoch(" ~ self_heal_sql_timestamp(now) ~ " - started_at)"
+      ~ ", error = " ~ self_heal_sql_string(error) ~ ", steps = " ~ self_heal_sql_string(tojson(run.steps))
+      ~ " where invocation_id = " ~ self_heal_sql_string(invocation_id)) -%}
+  {%- do self_heal_emit({'event': 'heal_failed', 'state': 'failed', 'step': step, 'error': error,
+                         'remediation': remediation, 'relations': run.missing,
+                         'started_at': run.started_at, 'completed_at': now,
+                         'duration_seconds': self_heal_seconds_since(run.started_at)},
+      "initialization FAILED in step " ~ step ~ ": " ~ error ~ " Nothing was kept (the transaction was rolled back), "
+      ~ "so the next run starts clean. Fix: " ~ remediation) -%}
+  {{ return('') }}
+{% endmacro %}
+
+{#- What to do about a failed step (see README, "Error catalogue"). -#}
+{% macro self_heal_remediation(step, error) %}
+  {%- if step == 'check_tables' -%}
+    {{ return("fix the file or var named above, then rerun the same command.") }}
+  {%- elif step == 'load_seeds' -%}
+    {{ return("a seed could not be loaded: fix the CSV or its column_types as the database error above says; "
+              ~ "if it says 'No space left on device' or 'File too large', free disk space; then rerun.") }}
+  {%- elif step == 'build_foundation' -%}
+    {{ return("a model's SQL failed: fix the model whose SQL the database error above quotes (run `dbt build --select "
+              ~ "<model> --vars '{self_heal_enabled: false}'` for dbt's per-model error); if it says 'No space left on "
+              ~ "device' or 'File too large', free disk space; then rerun.") }}
+  {%- endif -%}
+  {{ return("check the models named above; if the error mentions disk space, free some; then rerun.") }}
+{% endmacro %}

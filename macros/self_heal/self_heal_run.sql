@@ -1,0 +1,32 @@
+{#- This invocation's healing run, shared by the hooks of one dbt command. dbt compiles each hook just before it
+    executes it and hands every compile the same `graph` object, so a key on it carries the plan from hook to hook
+    without a query on healthy runs. A dbt that rebuilt `graph` between hooks would fail the test suite loudly. -#}
+{% macro self_heal_run() %}
+  {%- if not execute -%}{{ return(none) }}{%- endif -%}
+  {%- set run = graph.get('_self_heal_run') -%}
+  {{ return(run if run and run.invocation_id == invocation_id else none) }}
+{% endmacro %}
+
+{% macro self_heal_start_run(plan, started_at, missing_names) %}
+  {%- set run = {'invocation_id': invocation_id, 'plan': plan, 'started_at': started_at, 'steps': [],
+                 'step': 'check_tables', 'missing': missing_names, 'state': 'in_progress'} -%}
+  {%- do graph.update({'_self_heal_run': run}) -%}
+  {{ return(run) }}
+{% endmacro %}
+
+{#- Close the running step (if any) and open the next one; returns the new step's event. -#}
+{% macro self_heal_advance(run, next_step, relations, message=none) %}
+  {%- if run.steps and run.steps[-1].status == 'started' -%}
+    {%- set last = run.steps[-1] -%}
+    {%- set done = self_heal_step_event(last.step, 'completed', last.started_at, last.relations) -%}
+    {%- do run.steps.pop() -%}
+    {%- do run.steps.append(done) -%}
+    {%- do self_heal_emit(done) -%}
+  {%- endif -%}
+  {%- if next_step -%}
+    {%- set step = self_heal_step_event(next_step, 'started', self_heal_now(), relations) -%}
+    {%- do run.steps.append(step) -%}
+    {%- do run.update({'step': next_step}) -%}
+    {%- do self_heal_emit(step, message) -%}
+  {%- endif -%}
+{% endmacro %}

@@ -1,0 +1,40 @@
+{#- The state table: one row per healing attempt (InitializationState of the spec). -#}
+{% macro self_heal_state_ddl() %}
+  {%- set relation = self_heal_state_relation() -%}
+  {{ return("create schema if not exists " ~ adapter.quote(relation.database) ~ "." ~ adapter.quote(relation.schema) ~ ";\n"
+     ~ "create table if not exists " ~ relation ~ " (
+    invocation_id varchar primary key,
+    dbt_command varchar,
+    state varchar not null check (state in ('not_started', 'in_progress', 'completed', 'failed')),
+    started_at timestamp,
+    completed_at timestamp,
+    duration_seconds double,
+    relations_missing varchar,
+    relations_healed varchar,
+    plan varchar,
+    steps varchar,
+    error varchar
+  )") }}
+{% endmacro %}
+
+{% macro self_heal_sql_timestamp(iso_timestamp) %}
+  {%- if iso_timestamp is none -%}{{ return('null') }}{%- endif -%}
+  {{ return("cast(" ~ self_heal_sql_string(iso_timestamp[:23]) ~ " as timestamp)") }}
+{% endmacro %}
+
+{#- Attempts left in_progress by a process that died: mark them failed and say so. -#}
+{% macro self_heal_close_interrupted() %}
+  {%- set relation = self_heal_state_relation() -%}
+  {%- set rows = run_query("select invocation_id, cast(started_at as varchar), dbt_command from " ~ relation
+                           ~ " where state = 'in_progress' and invocation_id <> " ~ self_heal_sql_string(invocation_id)
+                           ~ " order by started_at").rows -%}
+  {%- for row in rows -%}
+    {%- do run_query("update " ~ relation ~ " set state = 'failed', completed_at = " ~ self_heal_sql_timestamp(self_heal_now())
+        ~ ", error = 'interrupted: the process stopped before initialization finished; its transaction was rolled back'"
+        ~ " where invocation_id = " ~ self_heal_sql_string(row[0])) -%}
+    {%- do self_heal_emit({'event': 'previous_interrupted', 'previous_invocation_id': row[0], 'previous_started_at': row[1]},
+        "the previous initialization (dbt " ~ row[2] ~ ", started " ~ row[1] ~ " UTC, invocation " ~ row[0]
+        ~ ") was interrupted; nothing it built was kept. Retrying from a clean state.") -%}
+  {%- endfor -%}
+  {{ return(rows | length) }}
+{% endmacro %}
