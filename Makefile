@@ -1,0 +1,46 @@
+# PlanAlign self-healing workspace: `make demo` runs the main job, `make test` the test suite. `make help` lists all.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_WORKSPACE ?= workspaces/demo
+YEAR ?= 2025
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_VERSION_CHECK := false
+
+.PHONY: help venv demo test test-fast lint reliability bench clean
+
+help: ## List every target
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,bench]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create or refresh .venv with everything needed to run and test
+
+demo: $(STAMP) ## Main job: a brand-new workspace runs its first simulation year and heals itself on the way
+	rm -rf $(DEMO_WORKSPACE)
+	$(BIN)/selfheal simulate --workspace $(DEMO_WORKSPACE) --year $(YEAR)
+	$(BIN)/selfheal status --workspace $(DEMO_WORKSPACE)
+
+test: $(STAMP) ## Lint, type-check and run the whole test suite against real dbt and DuckDB
+	$(BIN)/ruff check python_wrapper tests scripts bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 -m "not slow"
+
+lint: $(STAMP) ## ruff + mypy only
+	$(BIN)/ruff check python_wrapper tests scripts bench
+	$(BIN)/mypy
+
+reliability: $(STAMP) ## Fault-injection suites (kill, concurrency, corruption, disk, bad input) with a summary table
+	$(BIN)/python -m tests.reliability.run
+
+bench: $(STAMP) ## Benchmarks: writes bench/results.json and bench/results.png and prints the table
+	$(BIN)/python bench/run.py
+
+clean: ## Remove build output, demo workspaces and caches (never a database outside workspaces/)
+	rm -rf target logs workspaces .pytest_cache .mypy_cache .ruff_cache
