@@ -1,0 +1,160 @@
+"""Run real dbt against real DuckDB files for the tests, and read back what it did.
+
+Every run is a subprocess with `--log-format json`, so tests see exactly what an analyst's `dbt build` does, and
+the hook's `self_heal <json>` events are parsed from the same stream the wrapper reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+DBT = Path(sys.executable).with_name("dbt")
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "packages.yml", "macros", "models", "seeds", "data", "tests/dbt")
+STATE_TABLE = "self_heal_state"
+
+
+@dataclass
+class DbtRun:
+    """One finished dbt invocation: exit code, JSON log lines and the hook's self_heal events."""
+
+    args: list[str]
+    returncode: int
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+
+    @property
+    def heal_events(self) -> list[dict[str, Any]]:
+        events = []
+        for line in self.lines:
+            msg = line.get("data", {}).get("msg", "")
+            if line.get("info", {}).get("name") == "JinjaLogInfo" and msg.startswith("self_heal "):
+                events.append(json.loads(msg[len("self_heal ") :]))
+        return events
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [e for e in self.heal_events if e["event"] == name]
+
+    @property
+    def messages(self) -> str:
+        return "\n".join(str(line.get("info", {}).get("msg", "")) for line in self.lines) + "\n".join(self.raw)
+
+
+def dbt_env(db_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PLANALIGN_DB_PATH=str(db_path),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_VERSION_CHECK="false",
+    )
+    return env
+
+
+def run_dbt(
+    args: Sequence[str],
+    db_path: Path,
+    *,
+    project_dir: Path = REPO,
+    work_dir: Path | None = None,
+    variables: dict[str, Any] | None = None,
+    timeout: float = 300,
+) -> DbtRun:
+    """Run `dbt <args>` on the project with its own target/log dirs next to the database."""
+    work = work_dir or db_path.parent
+    cmd = [
+        str(DBT),
+        "--log-format",
+        "json",
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    if variables:
+        cmd += ["--vars", json.dumps(variables)]
+    proc = subprocess.run(
+        cmd, cwd=project_dir, env=dbt_env(db_path), capture_output=True, text=True, timeout=timeout, check=False
+    )
+    run = DbtRun(args=cmd, returncode=proc.returncode)
+    for text in proc.stdout.splitlines():
+        try:
+            run.lines.append(json.loads(text))
+        except json.JSONDecodeError:
+            run.raw.append(text)
+    run.raw.extend(proc.stderr.splitlines())
+    return run
+
+
+def copy_project(dest: Path, source: Path = REPO) -> Path:
+    """A private copy of the reference workspace's dbt project that a test may break."""
+    for part in PROJECT_PARTS:
+        src = source / part
+        target = dest / part
+        if src.is_dir():
+            shutil.copytree(src, target)
+        elif src.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
+    return dest
+
+
+def relations(db_path: Path, *, exclude: Iterable[str] = (STATE_TABLE,)) -> dict[str, str]:
+    """name -> table type of every relation in the main database file."""
+    skip = set(exclude)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(
+            "select table_name, table_type from information_schema.tables "
+            "where table_catalog = current_database() order by 1"
+        ).fetchall()
+    return {name: kind for name, kind in rows if name not in skip}
+
+
+def fingerprint(db_path: Path, *, exclude: Iterable[str] = (STATE_TABLE,)) -> dict[str, dict[str, Any]]:
+    """Per relation: type, ordered columns with data types, row count and an order-independent hash of all rows."""
+    skip = set(exclude)
+    result: dict[str, dict[str, Any]] = {}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables "
+            "where table_catalog = current_database() order by 1, 2"
+        ).fetchall()
+        for schema, name, kind in tables:
+            if name in skip:
+                continue
+            columns = con.execute(
+                "select column_name, data_type, is_nullable from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [schema, name],
+            ).fetchall()
+            rows = con.execute(f'select * from "{schema}"."{name}"').fetchall()
+            digest = hashlib.sha256("\n".join(sorted(repr(r) for r in rows)).encode()).hexdigest()
+            result[f"{schema}.{name}"] = {"type": kind, "columns": columns, "rows": len(rows), "hash": digest}
+    return result
+
+
+def state_rows(db_path: Path) -> list[dict[str, Any]]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        present = con.execute(
+            "select count(*) from information_schema.tables where table_name = ?", [STATE_TABLE]
+        ).fetchone()
+        if not present or present[0] == 0:
+            return []
+        cur = con.execute(f"select * from {STATE_TABLE} order by started_at")
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
