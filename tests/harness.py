@@ -80,12 +80,12 @@ def run_dbt(
         "--project-dir",
         str(project_dir),
         "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(work / "target"),
+        str(REPO),
         "--log-path",
         str(work / "logs"),
     ]
+    if args[0] != "deps":
+        cmd += ["--target-path", str(work / "target")]
     if variables:
         cmd += ["--vars", json.dumps(variables)]
     proc = subprocess.run(
