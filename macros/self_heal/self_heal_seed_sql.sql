@@ -19,15 +19,14 @@
     {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is empty. "
         ~ "Restore it (e.g. `git checkout -- " ~ node.original_file_path ~ "`) or add its header and rows, then rerun."}) }}
   {%- endif -%}
-  {%- set header = run_query("select * from read_csv(" ~ self_heal_sql_string(path) ~ ", " ~ csv_options
-                             ~ ", all_varchar=true) limit 0").column_names -%}
+  {%- set header = self_heal_seed_header(path, delimiter) -%}
 
   {%- set declared = {} -%}
   {%- for name, type in (node.config.get('column_types') or {}).items() -%}
     {%- do declared.update({name | lower: type}) -%}
   {%- endfor -%}
   {%- set untyped = header | reject('in', declared) | list -%}
-  {%- set inferred = self_heal_infer_seed_types(path, csv_options, untyped) if untyped else {} -%}
+  {%- set inferred = self_heal_infer_seed_types(path, csv_options, header, untyped) if untyped else {} -%}
 
   {%- set columns = [] -%}
   {%- for name in header -%}
@@ -56,7 +55,7 @@
 {#- Types for columns without column_types, as dbt's agate type tester infers them: whole numbers -> integer,
     numbers with decimals -> double, %Y-%m-%d -> date, timestamps -> timestamp, true/false -> boolean,
     else text; a column with no values at all is integer. -#}
-{% macro self_heal_infer_seed_types(path, csv_options, column_names) %}
+{% macro self_heal_infer_seed_types(path, csv_options, header, column_names) %}
   {%- set sql -%}
     select
     {%- for name in column_names %}
@@ -72,7 +71,8 @@
         else 'varchar'
       end{{ ',' if not loop.last }}
     {%- endfor %}
-    from read_csv({{ self_heal_sql_string(path) }}, {{ csv_options }}, all_varchar=true)
+    from read_csv({{ self_heal_sql_string(path) }}, {{ csv_options }}, {{ self_heal_varchar_columns(header) }},
+                  auto_detect=false, quote='"', escape='"', ignore_errors=true)
   {%- endset -%}
   {%- set row = run_query(sql).rows[0] -%}
   {%- set types = {} -%}
@@ -98,4 +98,19 @@
     {{ return("line " ~ rejects[0][0] ~ ": " ~ rejects[0][1]) }}
   {%- endif -%}
   {{ return(none) }}
+{% endmacro %}
+
+{#- The CSV's column names from its first line, read without DuckDB's dialect sniffer, which fails on ragged files. -#}
+{% macro self_heal_seed_header(path, delimiter) %}
+  {%- set first = run_query("select split_part(replace(content, chr(13), ''), chr(10), 1) from read_text("
+                            ~ self_heal_sql_string(path) ~ ")").rows[0][0] -%}
+  {%- set names = [] -%}
+  {%- for name in first.split(delimiter) -%}{%- do names.append(name.strip().strip('"')) -%}{%- endfor -%}
+  {{ return(names) }}
+{% endmacro %}
+
+{% macro self_heal_varchar_columns(names) %}
+  {%- set spec = [] -%}
+  {%- for name in names -%}{%- do spec.append(self_heal_sql_string(name) ~ ": 'varchar'") -%}{%- endfor -%}
+  {{ return("columns={" ~ spec | join(', ') ~ "}") }}
 {% endmacro %}

@@ -1,0 +1,117 @@
+"""User story 3, FR-007, FR-009, FR-010: failures are named, nothing half-built remains, and a retry starts clean."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from tests.harness import DBT, REPO, copy_project, dbt_env, relations, run_dbt, state_rows
+
+SELECT_SNAPSHOT = ["build", "--select", "fct_workforce_snapshot"]
+
+
+def test_missing_census_names_the_var_and_the_path_and_builds_nothing(db: Path) -> None:
+    run = run_dbt(SELECT_SNAPSHOT, db, variables={"census_path": "no/such/census.csv"})
+    assert run.returncode == 1
+    assert "input file not found: no/such/census.csv (var 'census_path', read by model stg_census)" in run.messages
+    assert relations(db) == {}
+    [row] = state_rows(db)
+    assert row["state"] == "failed" and "census_path" in row["error"]
+    [failed] = run.events("heal_failed")
+    assert failed["step"] == "check_tables" and failed["remediation"]
+
+
+def test_ragged_seed_names_the_file_and_line_and_builds_nothing(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    seed = project / "seeds" / "config_age_bands.csv"
+    seed.write_text(seed.read_text() + "99,broken\n")
+    run = run_dbt(SELECT_SNAPSHOT, db, project_dir=project)
+    assert run.returncode == 1
+    assert "Seed file seeds/config_age_bands.csv (seed config_age_bands) is malformed: line 8" in run.messages
+    assert relations(db) == {}
+    assert state_rows(db)[0]["state"] == "failed"
+
+
+def test_wrongly_typed_seed_value_names_the_column(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    seed = project / "seeds" / "config_merit_rates.csv"
+    lines = seed.read_text().splitlines()
+    header = lines[0].split(",")
+    bad = lines[1].split(",")
+    bad[header.index("merit_rate")] = "three percent"
+    seed.write_text("\n".join([lines[0], ",".join(bad), *lines[2:]]) + "\n")
+    run = run_dbt(SELECT_SNAPSHOT, db, project_dir=project)
+    assert run.returncode == 1
+    assert "seeds/config_merit_rates.csv" in run.messages and '"three percent"' in run.messages
+    assert relations(db) == {}
+
+
+def test_empty_seed_file_is_reported_with_how_to_restore_it(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "seeds" / "config_cola.csv").write_text("")
+    run = run_dbt(SELECT_SNAPSHOT, db, project_dir=project)
+    assert run.returncode != 0
+    assert "config_cola.csv" in run.messages
+    assert relations(db) == {}
+
+
+def test_failure_mid_heal_leaves_nothing_partial_and_a_retry_succeeds(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    injected = project / "models" / "foundation" / "int_injected_failure.sql"
+    injected.write_text(
+        "select case when (select count(*) from {{ ref('int_employee_benefits') }}) > 0\n"
+        "  then error('injected failure mid-heal') end as boom\n"
+    )
+    run = run_dbt(SELECT_SNAPSHOT, db, project_dir=project)
+    assert run.returncode == 1
+    assert "injected failure mid-heal" in run.messages
+    assert relations(db) == {}, "seeds and models built before the failure must be rolled back"
+    [row] = state_rows(db)
+    assert row["state"] == "failed"
+    [failed] = run.events("heal_failed")
+    assert failed["step"] == "build_foundation"
+    assert not any(e["event"] == "step" and e["step"] == "verify" for e in run.heal_events)
+
+    injected.unlink()
+    retry = run_dbt(SELECT_SNAPSHOT, db, project_dir=project)
+    assert retry.returncode == 0, retry.messages
+    assert [r["state"] for r in state_rows(db)] == ["failed", "completed"]
+    assert "fct_workforce_snapshot" in relations(db)
+
+
+def test_an_interrupted_initialization_is_reported_and_retried_from_a_clean_state(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    slow = project / "models" / "foundation" / "int_slow_to_build.sql"
+    slow.write_text("select sum(a.range * b.range) as total from range(200000) a, range(100000) b\n")
+    cmd = [str(DBT), "--log-format", "json", *SELECT_SNAPSHOT, "--project-dir", str(project),
+           "--profiles-dir", str(REPO), "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")]
+    proc = subprocess.Popen(cmd, cwd=project, env=dbt_env(db), stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+    for line in proc.stdout:
+        msg = json.loads(line).get("data", {}).get("msg", "") if line.startswith("{") else ""
+        if msg.startswith("self_heal ") and '"step": "build_foundation", "status": "started"' in msg:
+            break
+        assert time.monotonic() < deadline
+    time.sleep(1.0)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+    assert relations(db) == {}, "a killed heal must leave no relation behind"
+    [row] = state_rows(db)
+    assert row["state"] == "in_progress"
+
+    slow.unlink()
+    retry = run_dbt(SELECT_SNAPSHOT, db, project_dir=project)
+    assert retry.returncode == 0, retry.messages
+    [interrupted] = retry.events("previous_interrupted")
+    assert interrupted["previous_invocation_id"] == row["invocation_id"]
+    assert "was interrupted" in retry.messages
+    states = state_rows(db)
+    assert [r["state"] for r in states] == ["failed", "completed"]
+    assert states[0]["error"].startswith("interrupted")
