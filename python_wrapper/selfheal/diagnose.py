@@ -1,0 +1,153 @@
+"""Turn a failed dbt run (its parsed events and exit code) into one catalogued error with a remediation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from selfheal.errors import (
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    DbtFailedError,
+    InsufficientDiskError,
+    MissingCensusError,
+    ModelError,
+    ProfileError,
+    SeedFileError,
+    SelfHealError,
+    SimulationYearError,
+    VersionMismatchError,
+)
+from selfheal.events import DbtEvent
+from selfheal.health import classify_open_error, is_known_corruption, parse_lock_holder, process_cmdline
+
+_LINE = re.compile(r"^LINE \d+:\s?(?P<snippet>.*)$", re.MULTILINE)
+_DDL = re.compile(
+    r'(?:create\s+(?:or\s+replace\s+)?(?:table|view)|insert\s+into)\s+(?:"[^"]*"\.)*"(?P<name>[^"]+)"',
+    re.IGNORECASE,
+)
+_IN_NODE = re.compile(
+    r"(?:Error|error) in (?P<kind>model|seed|test|unit_test) (?P<name>[\w.]+) \((?P<path>[^)]+)\)"
+)
+_NOT_FOUND_NODE = re.compile(r"depends on a node named '(?P<name>[\w.]+)'.*?which was not found", re.DOTALL)
+_SEED_FILE = re.compile(r"Seed file (?P<path>\S+) \(seed (?P<name>\w+)\)")
+_PROFILE = (
+    "could not find profile named",
+    "does not have a target named",
+    "profile should not be none",
+    "no profiles.yml",
+    "could not find profiles.yml",
+    "profiles.yml file",
+    "env var required but not provided",
+)
+
+
+def error_texts(events: list[DbtEvent]) -> list[str]:
+    """The messages that explain a failure, most specific first."""
+    texts: list[str] = []
+    for event in events:
+        if event.heal is not None and event.heal.kind == "heal_failed":
+            texts.append(str(event.heal.payload.get("error", "")))
+    for event in events:
+        if (
+            event.name
+            in ("RunResultError", "RunResultErrorNoMessage", "MainEncounteredError", "CompiledNodeError")
+            or event.level == "error"
+            or (event.is_raw and "error" in event.message.lower())
+        ):
+            texts.append(event.message)
+    return [t for t in dict.fromkeys(texts) if t.strip()]
+
+
+def compiled_hook_sql(target_dir: Path) -> str | None:
+    """The compiled second on-run-start hook (the model DDL of the healing transaction), if dbt wrote it."""
+    for path in sorted(target_dir.glob("compiled/*/*/hooks/*on-run-start-1.sql")):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+    return None
+
+
+def model_for_snippet(sql: str, error: str) -> str | None:
+    """The model whose DDL contains the line DuckDB quotes as `LINE n: <snippet>`."""
+    match = _LINE.search(error)
+    if not match:
+        return None
+    snippet = match["snippet"].strip().removesuffix("...").removeprefix("...").strip()
+    if not snippet:
+        return None
+    position = sql.find(snippet)
+    if position < 0:
+        position = sql.find(snippet[:40])
+    if position < 0:
+        return None
+    owner: str | None = None
+    for ddl in _DDL.finditer(sql):
+        if ddl.start() > position:
+            break
+        owner = ddl["name"]
+    return owner
+
+
+def classify_failure(
+    events: list[DbtEvent], exit_code: int, target_dir: Path | None = None, project_dir: Path | None = None
+) -> SelfHealError:
+    texts = error_texts(events)
+    joined = "\n".join(texts)
+    lower = joined.lower()
+    heal_failed = next((e.heal for e in events if e.heal is not None and e.heal.kind == "heal_failed"), None)
+    step = heal_failed.step if heal_failed else None
+    hook_remediation = str(heal_failed.payload.get("remediation", "")) if heal_failed else ""
+    first = texts[0] if texts else f"dbt exited with code {exit_code} without an error message"
+
+    if "could not set lock" in lower or "conflicting lock" in lower:
+        holder = parse_lock_holder(joined)
+        who = "another process"
+        if holder:
+            who = f"another process (PID {holder[1]}, {process_cmdline(holder[1]) or holder[0]})"
+        return DatabaseLockedError(f"database locked by {who}: {first.splitlines()[0]}")
+    if "no space left on device" in lower or "file too large" in lower:
+        return InsufficientDiskError(f"the disk filled up while dbt was writing: {first}")
+    if "database file" in lower and classify_open_error(joined) == "version_mismatch":
+        return VersionMismatchError(f"dbt could not open the database: {first}")
+    if is_known_corruption(joined):
+        return CorruptDatabaseError(f"dbt found the database corrupt: {first}")
+    if "input file not found" in lower or ("census" in lower and "no files found" in lower):
+        return MissingCensusError(first)
+    if any(marker in lower for marker in _PROFILE):
+        return ProfileError(first)
+    seed = _SEED_FILE.search(joined)
+    if seed or step == "load_seeds":
+        return SeedFileError(first, hook_remediation or None)
+    missing_node = _NOT_FOUND_NODE.search(joined)
+    if missing_node and project_dir is not None:
+        name = missing_node["name"]
+        declared = any(name in p.read_text(encoding="utf-8") for p in (project_dir / "seeds").glob("*.yml"))
+        if declared and not (project_dir / "seeds" / f"{name}.csv").exists():
+            return SeedFileError(
+                f"seed file seeds/{name}.csv is missing (seed {name} is declared and referenced)."
+            )
+    if "simulation_year" in lower and "outside the configured range" in lower:
+        return SimulationYearError(first)
+    if step in ("build_foundation", "verify"):
+        sql = compiled_hook_sql(target_dir) if target_dir else None
+        model = model_for_snippet(sql, joined) if sql else None
+        where = f"model {model}" if model else "a model of the healing transaction"
+        return ModelError(
+            f"initialization failed building {where}: {first}",
+            f"fix the SQL of {model or 'that model'} (models/**/{model or '<model>'}.sql), then rerun; "
+            f"`dbt build --select {model or '<model>'} --vars '{{self_heal_enabled: false}}'` "
+            "shows dbt's own error.",
+        )
+    node = _IN_NODE.search(joined)
+    if (node and node["kind"] == "model") or ("compilation error" in lower and "model" in lower):
+        name = node["name"] if node else "a model"
+        path = f" ({node['path']})" if node else ""
+        return ModelError(
+            f"{name}{path} failed: {first}",
+            f"fix the SQL of {name}{path}, then rerun.",
+        )
+    if node and node["kind"] == "seed":
+        return SeedFileError(f"seed {node['name']} ({node['path']}) failed: {first}")
+    return DbtFailedError(f"dbt failed (exit code {exit_code}): {first}")

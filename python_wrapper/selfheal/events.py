@@ -1,0 +1,110 @@
+"""Parse dbt's `--log-format json` lines into typed events, including the hook's `self_heal <json>` events."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+SELF_HEAL_PREFIX = "self_heal "
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class HealEvent:
+    """One machine event of the on-run-start hook (see macros/self_heal/self_heal_emit.sql)."""
+
+    kind: str  # step | heal_start | heal_skipped | heal_complete | heal_failed | previous_interrupted
+    payload: dict[str, Any]
+
+    @property
+    def step(self) -> str | None:
+        value = self.payload.get("step")
+        return value if isinstance(value, str) else None
+
+    @property
+    def status(self) -> str | None:
+        value = self.payload.get("status")
+        return value if isinstance(value, str) else None
+
+    @property
+    def invocation_id(self) -> str | None:
+        value = self.payload.get("invocation_id")
+        return value if isinstance(value, str) else None
+
+    def relations(self) -> list[str]:
+        value = self.payload.get("relations")
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class DbtEvent:
+    """One line of dbt output: a JSON log event, or raw text when the line is not JSON."""
+
+    name: str  # info.name, or "RawText"
+    message: str  # info.msg / data.msg without ANSI colours, or the raw line
+    level: str = "info"
+    data: dict[str, Any] = field(default_factory=dict)
+    invocation_id: str | None = None
+    raw: str = ""
+    heal: HealEvent | None = None
+
+    @property
+    def is_raw(self) -> bool:
+        return self.name == "RawText"
+
+    @property
+    def unique_id(self) -> str | None:
+        node_info = self.data.get("node_info")
+        if isinstance(node_info, dict):
+            value = node_info.get("unique_id")
+            return value if isinstance(value, str) else None
+        return None
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def parse_heal_message(msg: str) -> HealEvent | None:
+    """The hook event carried by a JinjaLogInfo message `self_heal {...}`, or None."""
+    if not msg.startswith(SELF_HEAL_PREFIX):
+        return None
+    try:
+        payload = json.loads(msg[len(SELF_HEAL_PREFIX) :])
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
+        return None
+    return HealEvent(kind=payload["event"], payload=payload)
+
+
+def parse_line(line: str) -> DbtEvent:
+    """Parse one stdout line of dbt; anything that is not a dbt JSON event becomes a RawText event."""
+    text = line.rstrip("\r\n")
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            obj = json.loads(stripped)
+        except json.JSONDecodeError:
+            obj = None
+        if isinstance(obj, dict) and isinstance(obj.get("info"), dict):
+            info: dict[str, Any] = obj["info"]
+            raw_data = obj.get("data")
+            data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+            name = str(info.get("name", "Unknown"))
+            msg = data.get("msg") if isinstance(data.get("msg"), str) else info.get("msg", "")
+            msg = strip_ansi(str(msg or ""))
+            heal = parse_heal_message(msg) if name == "JinjaLogInfo" else None
+            inv = info.get("invocation_id")
+            return DbtEvent(
+                name=name,
+                message=msg,
+                level=str(info.get("level", "info")),
+                data=data,
+                invocation_id=inv if isinstance(inv, str) else None,
+                raw=text,
+                heal=heal,
+            )
+    return DbtEvent(name="RawText", message=strip_ansi(text), raw=text)

@@ -1,0 +1,115 @@
+"""Progress renderers: Rich (spinner per step) on a terminal, plain flushed lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Protocol, TextIO
+
+
+class Reporter(Protocol):
+    def line(self, text: str) -> None: ...
+    def warn(self, text: str) -> None: ...
+    def step_started(self, step: str, label: str) -> None: ...
+    def step_finished(self, step: str, ok: bool, duration: float | None, detail: str = "") -> None: ...
+    def node(self, text: str, ok: bool) -> None: ...
+    def close(self) -> None: ...
+
+
+STEP_LABELS = {
+    "check_workspace": "Checking the workspace",
+    "check_disk": "Checking free disk space",
+    "acquire_lock": "Acquiring the workspace lock",
+    "check_database": "Checking the database",
+    "check_tables": "Checking required tables",
+    "load_seeds": "Loading seed data",
+    "build_foundation": "Building foundation models",
+    "verify": "Verifying",
+}
+
+
+def _fmt(duration: float | None) -> str:
+    return "" if duration is None else f" ({duration:.2f}s)"
+
+
+class NullReporter:
+    """For the Python API: everything goes to the structured log only."""
+
+    def line(self, text: str) -> None: ...
+    def warn(self, text: str) -> None: ...
+    def step_started(self, step: str, label: str) -> None: ...
+    def step_finished(self, step: str, ok: bool, duration: float | None, detail: str = "") -> None: ...
+    def node(self, text: str, ok: bool) -> None: ...
+    def close(self) -> None: ...
+
+
+class PlainReporter:
+    """One flushed line per event, for logs, CI and pipes."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+
+    def _print(self, text: str) -> None:
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def line(self, text: str) -> None:
+        self._print(f"selfheal: {text}")
+
+    def warn(self, text: str) -> None:
+        self._print(f"selfheal: warning: {text}")
+
+    def step_started(self, step: str, label: str) -> None:
+        self._print(f"selfheal: [{step}] {label.rstrip('.')}...")
+
+    def step_finished(self, step: str, ok: bool, duration: float | None, detail: str = "") -> None:
+        word = "done" if ok else "FAILED"
+        self._print(f"selfheal: [{step}] {word}{_fmt(duration)}" + (f": {detail}" if detail else ""))
+
+    def node(self, text: str, ok: bool) -> None:
+        if not ok:
+            self._print(f"dbt: {text}")
+
+    def close(self) -> None: ...
+
+
+class RichReporter:
+    """A spinner naming the running step or node; a tick or cross line per finished step."""
+
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
+
+        self.console = console or Console(highlight=False)
+        self._status: Any = None
+
+    def _set_status(self, text: str) -> None:
+        if self._status is None:
+            self._status = self.console.status(text)
+            self._status.start()
+        else:
+            self._status.update(text)
+
+    def line(self, text: str) -> None:
+        self.console.print(f"[bold]selfheal:[/] {text}")
+
+    def warn(self, text: str) -> None:
+        self.console.print(f"[yellow]warning:[/] {text}")
+
+    def step_started(self, step: str, label: str) -> None:
+        self._set_status(f"{label.rstrip('.')}...")
+
+    def step_finished(self, step: str, ok: bool, duration: float | None, detail: str = "") -> None:
+        mark = "[green]✓[/]" if ok else "[red]✗[/]"
+        label = STEP_LABELS.get(step, step)
+        self.console.print(f"{mark} {label}{_fmt(duration)}" + (f" — {detail}" if detail else ""))
+        self._set_status("running dbt...")
+
+    def node(self, text: str, ok: bool) -> None:
+        if ok:
+            self._set_status(text)
+        else:
+            self.console.print(f"[red]{text}[/]")
+
+    def close(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
