@@ -20,7 +20,6 @@
     {%- do keys.append(self_heal_relation_key(rel.database, rel.schema, rel.identifier)) -%}
   {%- endfor -%}
   {%- set existing = self_heal_existing_relations(keys) -%}
-  {%- if state_key in existing -%}{%- do self_heal_close_interrupted() -%}{%- endif -%}
   {%- set plan = self_heal_plan(needs.needed, existing) -%}
   {%- set missing = plan.seeds + plan.models -%}
   {%- set missing_names = self_heal_names(missing) -%}
@@ -34,6 +33,8 @@
     {{ return('') }}
   {%- endif -%}
 
+  {#- Only a heal can follow an interruption (its transaction was rolled back), so healthy runs skip this query. -#}
+  {%- if state_key in existing -%}{%- do self_heal_close_interrupted() -%}{%- endif -%}
   {%- do self_heal_emit({'event': 'heal_start', 'missing': missing_names, 'needed_count': needs.needed | length,
                          'seeds': self_heal_names(plan.seeds),
                          'models': self_heal_names(plan.models),

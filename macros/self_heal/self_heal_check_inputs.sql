@@ -8,7 +8,7 @@
       {{ return(["self_heal cannot build " ~ node.unique_id ~ " (" ~ node.resource_type ~ ", materialized='"
         ~ node.config.materialized ~ "'); build it once with `dbt build --select " ~ node.name ~ "`, then rerun."]) }}
     {%- endif -%}
-    {%- set declared = ((node.config.get('meta') or {}).get(self_heal_settings().meta_key) or {}).get('inputs', []) -%}
+    {%- set declared = ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs', []) -%}
     {%- for var_name in declared -%}
       {%- do wanted.append((var_name, var(var_name, none), node.name)) -%}
     {%- endfor -%}

@@ -16,3 +16,21 @@
   {%- for row in run_query(sql).rows -%}{%- do found.update({row[0]: true}) -%}{%- endfor -%}
   {{ return(found) }}
 {% endmacro %}
+
+{#- DuckDB's own catalog functions answer in a few milliseconds; information_schema.tables is a wide view over them. -#}
+{% macro duckdb__self_heal_existing_relations(keys) %}
+  {%- set found = {} -%}
+  {%- if keys | length == 0 -%}{{ return(found) }}{%- endif -%}
+  {%- set wanted -%}
+    ({%- for key in keys -%}{{ self_heal_sql_string(key) }}{{ ', ' if not loop.last }}{%- endfor -%})
+  {%- endset -%}
+  {%- set sql -%}
+    select relation_key from (
+      select lower(database_name || '.' || schema_name || '.' || table_name) as relation_key from duckdb_tables()
+      union all
+      select lower(database_name || '.' || schema_name || '.' || view_name) from duckdb_views() where not internal
+    ) where relation_key in {{ wanted }}
+  {%- endset -%}
+  {%- for row in run_query(sql).rows -%}{%- do found.update({row[0]: true}) -%}{%- endfor -%}
+  {{ return(found) }}
+{% endmacro %}

@@ -18,11 +18,10 @@
   {%- endfor -%}
 
   {%- set deferred = [] -%}
-  {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
-    {%- if self_heal_is_required(node) and node.unique_id not in selected -%}
-      {%- set lineage = self_heal_ancestors([node.unique_id]) -%}
-      {%- set blocked = lineage | select('in', selected) | list -%}
-      {%- if blocked -%}
+  {%- set blocked = selected.copy() -%}
+  {%- for node in graph.nodes.values() if node.resource_type in ['seed', 'model'] and node.unique_id not in selected -%}
+    {%- if self_heal_is_required(node) -%}
+      {%- if self_heal_descends_from(node.unique_id, blocked) -%}
         {%- do deferred.append(node.unique_id) -%}
       {%- else -%}
         {%- do roots.append(node.unique_id) -%}
@@ -64,6 +63,19 @@
 {% endmacro %}
 
 {% macro self_heal_is_required(node) %}
-  {%- set declared = (node.config.get('meta') or {}).get(self_heal_settings().meta_key) or {} -%}
-  {{ return(node.resource_type in ['seed', 'model'] and node.config.enabled and declared.get('required', false) is sameas true) }}
+  {%- set declared = (node.config.get('meta') or {}).get('self_heal') or {} -%}
+  {{ return(node.config.enabled and declared.get('required', false) is sameas true) }}
+{% endmacro %}
+
+{#- Whether the node is, or descends from, a node in `memo` mapped to true (the selection). Memoized per run, so
+    deciding this for every required node walks each edge of the DAG at most once. -#}
+{% macro self_heal_descends_from(uid, memo) %}
+  {%- if uid not in memo -%}
+    {%- do memo.update({uid: false}) -%}
+    {%- set node = graph.nodes.get(uid) -%}
+    {%- for parent in (node.depends_on.get('nodes', []) if node else []) -%}
+      {%- if self_heal_descends_from(parent, memo) -%}{%- do memo.update({uid: true}) -%}{%- endif -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {{ return(memo[uid]) }}
 {% endmacro %}

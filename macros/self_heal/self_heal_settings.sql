@@ -5,6 +5,5 @@
       'state_schema': var('self_heal_state_schema', target.schema),
       'state_table': var('self_heal_state_table', 'self_heal_state'),
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
-      'meta_key': 'self_heal',
   }) }}
 {% endmacro %}
