@@ -533,10 +533,12 @@ class WorkspaceStatus:
 
 
 def required_relations(workspace: Workspace, project_dir: Path) -> tuple[list[str], str]:
-    """Names of nodes with meta.self_heal.required: from the workspace manifest, else `dbt ls` (slower)."""
-    if workspace.manifest.is_file():
+    """Names of nodes with meta.self_heal.required, from a manifest (workspace, project) or `dbt ls`."""
+    for candidate in (workspace.manifest, project_dir / "target" / "manifest.json"):
+        if not candidate.is_file():
+            continue
         try:
-            manifest = json.loads(workspace.manifest.read_text(encoding="utf-8"))
+            manifest = json.loads(candidate.read_text(encoding="utf-8"))
             names = sorted(
                 str(node.get("alias") or node["name"])
                 for node in manifest.get("nodes", {}).values()
@@ -545,9 +547,9 @@ def required_relations(workspace: Workspace, project_dir: Path) -> tuple[list[st
                 is True
                 and node.get("config", {}).get("enabled", True)
             )
-            return names, str(workspace.manifest)
+            return names, str(candidate)
         except (OSError, ValueError, KeyError):
-            pass
+            continue
     from selfheal.dbt import dbt_env, find_dbt
 
     # A throwaway target/log path and database path: status never writes into the workspace.
