@@ -25,7 +25,24 @@
   {%- set missing_names = self_heal_names(missing) -%}
   {%- do self_heal_emit(self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
+  {#- Selected nodes that read external files are checked too: a run must not start without its inputs. -#}
+  {%- set selected_readers = [] -%}
+  {%- for uid in selected_resources if uid in graph.nodes -%}
+    {%- if ((graph.nodes[uid].config.get('meta') or {}).get('self_heal') or {}).get('inputs') -%}
+      {%- do selected_readers.append(uid) -%}
+    {%- endif -%}
+  {%- endfor -%}
+
   {%- if missing | length == 0 -%}
+    {%- set problems = self_heal_check_inputs(selected_readers) if selected_readers else [] -%}
+    {%- if problems -%}
+      {%- do self_heal_emit({'event': 'heal_failed', 'state': 'failed', 'step': 'check_tables',
+                             'error': problems | join(' | '), 'remediation': self_heal_remediation('check_tables', ''),
+                             'relations': [], 'started_at': check_started, 'completed_at': self_heal_now(),
+                             'duration_seconds': self_heal_seconds_since(check_started)},
+          "cannot run: " ~ problems | join(' | ')) -%}
+      {{ return("select error(" ~ self_heal_sql_string(problems | join(' | ')) ~ ")") }}
+    {%- endif -%}
     {%- do self_heal_emit({'event': 'heal_skipped', 'reason': 'healthy', 'needed_count': needs.needed | length,
                            'deferred': self_heal_names(needs.deferred)},
         "all " ~ needs.needed | length ~ " relations this run needs are present ("
@@ -50,7 +67,7 @@
   {%- set run = self_heal_start_run(plan, check_started, missing_names) -%}
   {%- do run.steps.append(self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
-  {%- set problems = self_heal_check_inputs(missing) -%}
+  {%- set problems = self_heal_check_buildable(missing) + self_heal_check_inputs(missing + selected_readers) -%}
   {%- set statements = [] -%}
   {%- if not problems -%}
     {%- for uid in plan.seeds -%}

@@ -3,11 +3,6 @@
   {%- set wanted = [] -%}
   {%- for uid in node_ids -%}
     {%- set node = graph.nodes[uid] -%}
-    {%- if node.resource_type == 'snapshot' or node.config.materialized not in ['table', 'view', 'incremental', 'seed']
-          or node.get('language', 'sql') != 'sql' -%}
-      {{ return(["self_heal cannot build " ~ node.unique_id ~ " (" ~ node.resource_type ~ ", materialized='"
-        ~ node.config.materialized ~ "'); build it once with `dbt build --select " ~ node.name ~ "`, then rerun."]) }}
-    {%- endif -%}
     {%- set declared = ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs', []) -%}
     {%- for var_name in declared -%}
       {%- do wanted.append((var_name, var(var_name, none), node.name)) -%}
@@ -29,6 +24,20 @@
     {%- elif row[1] == 0 -%}
       {%- do problems.append("input file not found: " ~ path ~ " (var '" ~ var_name ~ "', read by model " ~ model
           ~ "). Put the file there or pass --vars '{" ~ var_name ~ ": path/to/file}'.") -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(problems) }}
+{% endmacro %}
+
+{#- Nodes the hook cannot build (snapshots, Python models, other materializations): ask for one explicit build. -#}
+{% macro self_heal_check_buildable(node_ids) %}
+  {%- set problems = [] -%}
+  {%- for uid in node_ids -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if node.resource_type == 'snapshot' or node.config.materialized not in ['table', 'view', 'incremental', 'seed']
+          or node.get('language', 'sql') != 'sql' -%}
+      {%- do problems.append("self_heal cannot build " ~ node.unique_id ~ " (" ~ node.resource_type ~ ", materialized='"
+        ~ node.config.materialized ~ "'); build it once with `dbt build --select " ~ node.name ~ "`, then rerun.") -%}
     {%- endif -%}
   {%- endfor -%}
   {{ return(problems) }}

@@ -44,10 +44,10 @@ SIMULATE_SELECT = ["+fct_workforce_snapshot", "+fct_yearly_events", "+int_employ
 # Seeds are year-independent and are what the hook loads; every model depends on simulation_year, so dbt
 # rebuilds all of them for the requested year rather than the hook "healing" a table built for another year.
 SIMULATE_EXCLUDE = ["resource_type:seed"]
-# `selfheal init`: the hook heals every required node that the selection does not build. Selecting one cheap
-# data test on a seed selects no model or seed at all, so the hook builds all required seeds and models (plus
-# their unselected ancestors), then dbt runs that one test. A project-level no-op selector would be cleaner.
-INIT_ARGS = ["test", "--select", "unique_config_simulation_simulation_year"]
+# `selfheal init`: select only the project's `self_heal_init` test (tests/dbt/workspace_initialized.sql). It selects
+# no model or seed, so the hook heals every required seed and model (plus their unselected ancestors), then dbt
+# runs that one test, which fails if any required relation is empty.
+INIT_ARGS = ["test", "--select", "tag:self_heal_init"]
 ConfirmCallback = Callable[[str], bool]
 
 

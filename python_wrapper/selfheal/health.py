@@ -69,7 +69,7 @@ def parse_lock_holder(message: str) -> tuple[str, int] | None:
 
 
 def process_cmdline(pid: int) -> str | None:
-    import psutil  # type: ignore[import-untyped]  # no types-psutil in the venv
+    import psutil
 
     try:
         return " ".join(psutil.Process(pid).cmdline()) or None

@@ -40,7 +40,7 @@ class LockOwner:
         """False when the recorded process is gone (a stale owner file); other hosts are assumed alive."""
         if self.hostname != socket.gethostname():
             return True
-        import psutil  # type: ignore[import-untyped]  # no types-psutil in the venv
+        import psutil
 
         return bool(psutil.pid_exists(self.pid))
 

@@ -87,8 +87,10 @@ def test_an_interrupted_initialization_is_reported_and_retried_from_a_clean_stat
     project = copy_project(tmp_path / "project")
     slow = project / "models" / "foundation" / "int_slow_to_build.sql"
     slow.write_text("select sum(a.range * b.range) as total from range(200000) a, range(100000) b\n")
-    cmd = [str(DBT), "--log-format", "json", *SELECT_SNAPSHOT, "--project-dir", str(project),
-           "--profiles-dir", str(REPO), "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")]
+    cmd = [
+        str(DBT), "--log-format", "json", *SELECT_SNAPSHOT, "--project-dir", str(project), "--profiles-dir", str(REPO),
+        "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs"),
+    ]
     proc = subprocess.Popen(cmd, cwd=project, env=dbt_env(db), stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     deadline = time.monotonic() + 120
@@ -115,3 +117,11 @@ def test_an_interrupted_initialization_is_reported_and_retried_from_a_clean_stat
     states = state_rows(db)
     assert [r["state"] for r in states] == ["failed", "completed"]
     assert states[0]["error"].startswith("interrupted")
+
+
+def test_missing_census_stops_a_full_build_before_any_node_runs(db: Path) -> None:
+    run = run_dbt(["build"], db, variables={"census_path": "no/such/census.csv"})
+    assert run.returncode == 1
+    assert "input file not found: no/such/census.csv (var 'census_path'" in run.messages
+    assert relations(db) == {}, "no seed or model may run when an input is missing"
+    assert run.events("heal_failed")[0]["step"] == "check_tables"
