@@ -87,7 +87,7 @@
     {%- set ddl = "create schema if not exists " ~ adapter.quote(rel.database) ~ "." ~ adapter.quote(rel.schema) -%}
     {%- if ddl not in schemas -%}{%- do schemas.append(ddl) -%}{%- endif -%}
   {%- endfor -%}
-  {%- do self_heal_advance(run, 'load_seeds', self_heal_names(plan.seeds), "Loading seed data (" ~ plan.seeds | length ~ ")...") -%}
+  {%- do self_heal_advance(run, 'load_seeds', self_heal_names(plan.seeds), "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
   {{ return("begin transaction;\n" ~ (schemas + statements) | join(';\n') ~ ';') }}
 {% endmacro %}
 

@@ -4,7 +4,7 @@
   {%- if run is none or run.state != 'in_progress' -%}{{ return('') }}{%- endif -%}
   {%- set models = run.plan.models -%}
   {%- do self_heal_advance(run, 'build_foundation', self_heal_names(models),
-                           "Building foundation models (" ~ models | length ~ ")...") -%}
+                           "Building foundation models (" ~ models | length ~ ")..." if models else none) -%}
   {%- set statements = [] -%}
   {%- for uid in models -%}
     {%- do statements.extend(self_heal_model_sql(graph.nodes[uid])) -%}
