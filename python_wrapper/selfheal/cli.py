@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -113,9 +115,15 @@ def _summary(result: InitializationResult, as_json: bool) -> None:
     print(f"selfheal: log {result.log_path}")
 
 
+def _terminate_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def _guarded(call: Any, as_json: bool) -> None:
     from selfheal.errors import SelfHealError
 
+    # Orchestrators stop jobs with SIGTERM: treat it as Ctrl-C so dbt is stopped cleanly and the lock released.
+    signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
     try:
         result = call()
     except SelfHealError as error:

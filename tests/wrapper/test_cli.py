@@ -289,3 +289,22 @@ def test_sh014_ctrl_c_stops_dbt_and_exits_130(workspace: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "error SH014:" in err
+
+
+def test_sigterm_stops_dbt_like_ctrl_c_and_releases_the_lock(selfheal: Runner, workspace: Path) -> None:
+    proc = subprocess.Popen(
+        [str(SELFHEAL), "simulate", "--workspace", str(workspace), "--plain"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cli_env(),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("selfheal: starting dbt"):
+            break
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    output = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 130, output
+    assert "SH014" in output
+    state = json.loads(selfheal("status", "--workspace", workspace, "--json").stdout)
+    assert state["lock_holder"] is None
+    assert selfheal("simulate", "--workspace", workspace).returncode == 0
