@@ -29,8 +29,8 @@ from tests.harness import REPO, STATE_TABLE, run_dbt
 
 SELFHEAL = Path(sys.executable).with_name("selfheal")
 DB_NAME = "simulation.duckdb"
-# What `selfheal init` runs: one cheap data test, so the hook heals every required node and dbt builds none.
-INIT_ARGS = ["test", "--select", "unique_config_simulation_simulation_year"]
+# What `selfheal init` runs: a data test tagged self_heal_init, so the hook heals every required node.
+INIT_ARGS = ["test", "--select", "tag:self_heal_init"]
 CACHE = REPO / "target" / "reliability-cache"
 
 
@@ -403,3 +403,22 @@ def can_mount() -> bool:
                 return True
         except (subprocess.CalledProcessError, OSError):
             return False
+
+
+_default: Reference | None = None
+
+
+def default_reference() -> Reference:
+    """The reference workspace (data/census.csv) initialized once per process, in a private temp dir."""
+    global _default
+    with _ref_lock:
+        if _default is None:
+            _default = build_reference(Path(tempfile.mkdtemp(prefix="reliability-ref-")) / "ws")
+        return _default
+
+
+def partial_db(reference: Reference, workspace: Path, *, drop_seeds: Sequence[str] = ()) -> Path:
+    """A workspace whose seeds exist (minus drop_seeds) and whose models are missing: the hook has work to do."""
+    db = clone_db(reference, workspace)
+    drop_relations(db, lambda name: name.startswith("config_") and name not in drop_seeds)
+    return db
