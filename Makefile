@@ -9,7 +9,7 @@ YEAR ?= 2025
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
-.PHONY: help venv demo test test-fast lint reliability bench clean
+.PHONY: help venv demo test lint reliability bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'

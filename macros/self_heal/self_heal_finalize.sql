@@ -6,7 +6,7 @@
   {%- do run.update({'state': 'failed'}) -%}
   {%- set step = run.step -%}
   {%- set error = run.get('error') or ("the database rejected the SQL of step '" ~ step
-      ~ "'; dbt prints its error as 'planalign.on-run-start.N failed'") -%}
+      ~ "' (its error is printed by dbt as 'planalign.on-run-start.N failed, error: ...').") -%}
   {%- if run.steps and run.steps[-1].status == 'started' -%}
     {%- set last = run.steps.pop() -%}
     {%- set failed_step = self_heal_step_event(last.step, 'failed', last.started_at, last.relations, error) -%}
@@ -39,6 +39,9 @@
     {{ return("a model's SQL failed: fix the model whose SQL the database error above quotes (run `dbt build --select "
               ~ "<model> --vars '{self_heal_enabled: false}'` for dbt's per-model error); if it says 'No space left on "
               ~ "device' or 'File too large', free disk space; then rerun.") }}
+  {%- elif step == 'verify' -%}
+    {{ return("the verification or the commit failed; if the database error above says 'No space left on device' "
+              ~ "or 'File too large', free disk space where the database lives; then rerun.") }}
   {%- endif -%}
-  {{ return("check the models named above; if the error mentions disk space, free some; then rerun.") }}
+  {{ return("read the database error above, fix its cause, then rerun the same command.") }}
 {% endmacro %}
