@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from tests.reliability.common import (
     Trial,
     catalog,
     census,
+    default_reference,
     diff_fingerprints,
     quick_fingerprint,
     run_trial,
@@ -147,6 +149,7 @@ def reset_workspace(work: Path) -> None:
 
 def kill_trial(
     trial: Trial,
+    *,
     work: Path,
     reference: Reference,
     variables: dict[str, Any] | None,
@@ -272,7 +275,9 @@ def run(
             results[i] = run_trial(
                 "kill",
                 f"kill at +{offsets[i]:.2f}s",
-                lambda t, i=i: kill_trial(t, work, reference, variables, offsets[i]),
+                lambda t, i=i: kill_trial(
+                    t, work=work, reference=reference, variables=variables, kill_after=offsets[i]
+                ),
             )
 
     threads = [threading.Thread(target=worker, args=(w,)) for w in works]
@@ -285,5 +290,25 @@ def run(
     for t in suite.trials:
         phases[str(t.info.get("phase"))] = phases.get(str(t.info.get("phase")), 0) + 1
     suite.notes.append(f"kills landed in: {phases}")
+    suite.seconds = time.monotonic() - began
+    return suite
+
+
+def run_fast(workdir: Path) -> SuiteResult:
+    """One trial for `make test`: the reference census, killed as soon as the model build starts."""
+    began = time.monotonic()
+    suite = SuiteResult("kill")
+    work = workdir / "kill-fast"
+    work.mkdir(parents=True, exist_ok=True)
+    reference = default_reference()
+    body = partial(
+        kill_trial,
+        work=work,
+        reference=reference,
+        variables=None,
+        kill_after=0.0,
+        anchor=("build_foundation", "started"),
+    )
+    suite.trials = [run_trial("kill", "kill when build_foundation starts", body)]
     suite.seconds = time.monotonic() - began
     return suite
