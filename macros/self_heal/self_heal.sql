@@ -58,41 +58,23 @@
                          'deferred': self_heal_names(needs.deferred)},
       "initializing the workspace: " ~ missing | length ~ " of " ~ needs.needed | length ~ " needed relations are missing ("
       ~ missing_names | join(', ') ~ ")") -%}
-  {%- if state_key not in existing -%}{%- do run_query(self_heal_state_ddl()) -%}{%- endif -%}
-  {%- do run_query("insert into " ~ state_relation ~ " (invocation_id, dbt_command, state, started_at, relations_missing, plan, steps)"
-      ~ " values (" ~ self_heal_sql_string(invocation_id) ~ ", " ~ self_heal_sql_string(flags.WHICH) ~ ", 'in_progress', "
-      ~ self_heal_sql_timestamp(check_started) ~ ", " ~ self_heal_sql_string(tojson(missing_names)) ~ ", "
-      ~ self_heal_sql_string(tojson(plan)) ~ ", '[]')") -%}
-  {%- do adapter.cache_added(state_relation) -%}
+  {%- do self_heal_record_attempt(plan, check_started, missing_names, state_key in existing) -%}
   {%- set run = self_heal_start_run(plan, check_started, missing_names) -%}
   {%- do run.steps.append(self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
   {%- set problems = self_heal_check_buildable(missing) + self_heal_check_inputs(missing + selected_readers) -%}
-  {%- set statements = [] -%}
-  {%- if not problems -%}
-    {%- for uid in plan.seeds -%}
-      {%- set seed = self_heal_seed_sql(graph.nodes[uid]) -%}
-      {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
-      {%- do statements.extend(seed.sql) -%}
-    {%- endfor -%}
-  {%- endif -%}
+  {%- set statements = self_heal_schema_sql(missing) -%}
+  {%- for uid in plan.seeds if not problems -%}
+    {%- set seed = self_heal_seed_sql(graph.nodes[uid]) -%}
+    {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
+    {%- do statements.extend(seed.sql) -%}
+  {%- endfor -%}
   {%- if problems -%}
     {%- do run.update({'error': problems | join(' | ')}) -%}
     {{ return("select error(" ~ self_heal_sql_string(problems | join(' | ')) ~ ")") }}
   {%- endif -%}
 
-  {%- set schemas = [] -%}
-  {%- for uid in missing -%}
-    {%- set rel = self_heal_relation(graph.nodes[uid]) -%}
-    {%- set ddl = "create schema if not exists " ~ adapter.quote(rel.database) ~ "." ~ adapter.quote(rel.schema) -%}
-    {%- if ddl not in schemas -%}{%- do schemas.append(ddl) -%}{%- endif -%}
-  {%- endfor -%}
-  {%- do self_heal_advance(run, 'load_seeds', self_heal_names(plan.seeds), "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
-  {{ return("begin transaction;\n" ~ (schemas + statements) | join(';\n') ~ ';') }}
-{% endmacro %}
-
-{% macro self_heal_names(node_ids) %}
-  {%- set names = [] -%}
-  {%- for uid in node_ids -%}{%- do names.append(graph.nodes[uid].name if uid in graph.nodes else uid) -%}{%- endfor -%}
-  {{ return(names) }}
+  {%- do self_heal_advance(run, 'load_seeds', self_heal_names(plan.seeds),
+                           "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
+  {{ return("begin transaction;\n" ~ statements | join(';\n') ~ ';') }}
 {% endmacro %}

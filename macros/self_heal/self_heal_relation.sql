@@ -13,3 +13,20 @@
   {{ return(api.Relation.create(database=target.database, schema=settings.state_schema,
                                 identifier=settings.state_table, type='table')) }}
 {% endmacro %}
+
+{% macro self_heal_names(node_ids) %}
+  {%- set names = [] -%}
+  {%- for uid in node_ids -%}{%- do names.append(graph.nodes[uid].name if uid in graph.nodes else uid) -%}{%- endfor -%}
+  {{ return(names) }}
+{% endmacro %}
+
+{#- `create schema if not exists` for every schema the given nodes live in: dbt only creates the selected nodes' ones. -#}
+{% macro self_heal_schema_sql(node_ids) %}
+  {%- set statements = [] -%}
+  {%- for uid in node_ids -%}
+    {%- set rel = self_heal_relation(graph.nodes[uid]) -%}
+    {%- set ddl = "create schema if not exists " ~ adapter.quote(rel.database) ~ "." ~ adapter.quote(rel.schema) -%}
+    {%- if ddl not in statements -%}{%- do statements.append(ddl) -%}{%- endif -%}
+  {%- endfor -%}
+  {{ return(statements) }}
+{% endmacro %}

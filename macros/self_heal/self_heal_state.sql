@@ -38,3 +38,15 @@
   {%- endfor -%}
   {{ return(rows | length) }}
 {% endmacro %}
+
+{#- Commit an in_progress row before the healing transaction opens, so a crash leaves a trace the next run finds. -#}
+{% macro self_heal_record_attempt(plan, started_at, missing_names, table_exists) %}
+  {%- set relation = self_heal_state_relation() -%}
+  {%- if not table_exists -%}{%- do run_query(self_heal_state_ddl()) -%}{%- endif -%}
+  {%- do run_query("insert into " ~ relation
+      ~ " (invocation_id, dbt_command, state, started_at, relations_missing, plan, steps) values ("
+      ~ self_heal_sql_string(invocation_id) ~ ", " ~ self_heal_sql_string(flags.WHICH) ~ ", 'in_progress', "
+      ~ self_heal_sql_timestamp(started_at) ~ ", " ~ self_heal_sql_string(tojson(missing_names)) ~ ", "
+      ~ self_heal_sql_string(tojson(plan)) ~ ", '[]')") -%}
+  {%- do adapter.cache_added(relation) -%}
+{% endmacro %}
