@@ -66,6 +66,11 @@ SEED_CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
 }
 
 
+# At dbt level the empty and the wrongly typed seed are covered by tests/core/test_failures.py; here only the two
+# whose failure point differs (dbt's own compile error for a missing file, the hook's header check for a ragged one).
+DBT_LEVEL_SEEDS = {"seed file missing", "seed file ragged"}
+
+
 def census_without_column(path: Path, column: str = "department") -> Path:
     lines = CENSUS.read_text().splitlines()
     index = lines[0].split(",").index(column)
@@ -155,14 +160,15 @@ def cases(workdir: Path, reference: Reference, fast: bool = False) -> list[tuple
         root = workdir / name.replace(" ", "_").replace("/", "_")
         out.append((name, lambda trial: body(root, trial)))
 
-    seed_cases = list(SEED_CASES.items())[-1:] if fast else list(SEED_CASES.items())
+    seed_cases = list(SEED_CASES.items())[2:3] if fast else list(SEED_CASES.items())
     for name, (breaker, seed, must_name) in seed_cases:
-        add(
-            f"dbt: {name}",
-            lambda root, t, b=breaker, s=seed, m=must_name: dbt_case(
-                t, root, reference, breaker=b, missing_seed=s, must_name=m
-            ),
-        )
+        if name in DBT_LEVEL_SEEDS:
+            add(
+                f"dbt: {name}",
+                lambda root, t, b=breaker, s=seed, m=must_name: dbt_case(
+                    t, root, reference, breaker=b, missing_seed=s, must_name=m
+                ),
+            )
         add(
             f"wrapper: {name}",
             lambda root, t, b=breaker, s=seed, m=must_name: _wrapper_seed(t, root, reference, b, s, m),

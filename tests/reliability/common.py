@@ -32,6 +32,8 @@ DB_NAME = "simulation.duckdb"
 # What `selfheal init` runs: a data test tagged self_heal_init, so the hook heals every required node.
 INIT_ARGS = ["test", "--select", "tag:self_heal_init"]
 CACHE = REPO / "target" / "reliability-cache"
+# Trials run side by side: each mostly waits on dbt start-up and subprocesses, so 3 keep 2 cores busy.
+WORKERS = int(os.environ.get("RELIABILITY_WORKERS", "3"))
 
 
 # --- bookkeeping
@@ -129,7 +131,7 @@ def run_trial(suite: str, name: str, body: TrialFn) -> Trial:
     return trial
 
 
-def run_trials(suite: str, cases: Sequence[tuple[str, TrialFn]], workers: int = 2) -> list[Trial]:
+def run_trials(suite: str, cases: Sequence[tuple[str, TrialFn]], workers: int = WORKERS) -> list[Trial]:
     """Run independent trials on `workers` threads (each drives its own subprocesses); keep case order."""
     results: list[Trial | None] = [None] * len(cases)
     pending = list(enumerate(cases))
