@@ -2,7 +2,7 @@
 with source_rows as (
     select *
     from read_csv(
-        '{{ var("census_path") }}',
+        '{{ var("census_path") | replace("'", "''") }}',
         header = true,
         auto_detect = false,
         dateformat = '%Y-%m-%d',

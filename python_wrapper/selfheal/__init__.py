@@ -13,6 +13,7 @@ from selfheal.api import (
 )
 from selfheal.errors import (
     CATALOGUE,
+    CensusFormatError,
     CorruptDatabaseError,
     DatabaseLockedError,
     DbtFailedError,
@@ -32,6 +33,7 @@ from selfheal.errors import (
 
 __all__ = [
     "CATALOGUE",
+    "CensusFormatError",
     "CorruptDatabaseError",
     "DatabaseLockedError",
     "DbtFailedError",

@@ -607,20 +607,22 @@ def status(
     if health.health == "missing":
         state, missing = "not_started", required
     elif health.health == "ok":
-        rows, present = read_state(ws.database)
-        present_lower = {name.lower() for name in present}
-        missing = [name for name in required if name.lower() not in present_lower]
-        attempts = len(rows)
-        if rows:
-            row = rows[-1]
-            last = asdict(row)
-            state = row.state
-            if row.state == "in_progress" and lock_holder is None:
-                state, interrupted = "failed", True  # nobody holds the file: that attempt's process is gone
+        try:
+            rows, present = read_state(ws.database)
+        except Exception as exc:  # a file damaged beyond what the health check read
+            health = DatabaseHealth(ws.database, "corrupt", str(exc).strip().splitlines()[0])
         else:
+            present_lower = {name.lower() for name in present}
+            missing = [name for name in required if name.lower() not in present_lower]
+            attempts = len(rows)
             state = "not_started"
-        if not missing and state != "in_progress":
-            state = "completed"
+            if rows:
+                last = asdict(rows[-1])
+                state = rows[-1].state
+                if state == "in_progress" and lock_holder is None:
+                    state, interrupted = "failed", True  # nobody holds the file: that attempt's process is gone
+            if not missing and state != "in_progress":
+                state = "completed"
     return WorkspaceStatus(
         ws.root,
         ws.database,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from selfheal.errors import ProfileError
@@ -51,6 +52,27 @@ def dbt_command(dbt_exe: str, args: list[str], project_dir: Path, workspace: Wor
     return [dbt_exe, args[0], *flags, *args[1:]]
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:
+    """In the child, before exec: ask Linux to SIGTERM dbt if the wrapper dies, even by SIGKILL.
+
+    dbt runs in its own session (so Ctrl-C reaches only the wrapper); without this an orphaned dbt would keep the
+    DuckDB file locked and block the next run. Its healing transaction rolls back either way.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arm() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the wrapper died before the request took effect
+            os._exit(1)
+
+    return arm
+
+
 class DbtInvocation:
     """One running dbt process. stream() yields its events live; wait() returns the exit code."""
 
@@ -71,6 +93,7 @@ class DbtInvocation:
             errors="replace",
             bufsize=1,
             start_new_session=True,
+            preexec_fn=_die_with_parent(os.getpid()),
         )
         self.returncode: int | None = None
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from selfheal.errors import (
+    CensusFormatError,
     CorruptDatabaseError,
     DatabaseLockedError,
     DbtFailedError,
@@ -30,6 +31,8 @@ _IN_NODE = re.compile(
     r"(?:Error|error) in (?P<kind>model|seed|test|unit_test) (?P<name>[\w.]+) \((?P<path>[^)]+)\)"
 )
 _NOT_FOUND_NODE = re.compile(r"depends on a node named '(?P<name>[\w.]+)'.*?which was not found", re.DOTALL)
+# DuckDB's CSV reader errors: a census with missing columns or values of the wrong type.
+_READ_CSV_ERROR = re.compile(r"CSV Error|Error when sniffing file|Expected Number of Columns|read_csv", re.IGNORECASE)
 _SEED_FILE = re.compile(r"Seed file (?P<path>\S+) \(seed (?P<name>\w+)\)")
 _PROFILE = (
     "could not find profile named",
@@ -133,6 +136,8 @@ def classify_failure(
     if step in ("build_foundation", "verify"):
         sql = compiled_hook_sql(target_dir) if target_dir else None
         model = model_for_snippet(sql, joined) if sql else None
+        if model == "stg_census" or (model is None and _READ_CSV_ERROR.search(joined)):
+            return CensusFormatError(f"the census file could not be read while initializing: {first}")
         where = f"model {model}" if model else "a model of the healing transaction"
         return ModelError(
             f"initialization failed building {where}: {first}",

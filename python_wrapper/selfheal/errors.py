@@ -110,6 +110,16 @@ class MissingCensusError(SelfHealError):
     default_remediation = "put the census file there or pass --census path/to/census.csv, then rerun."
 
 
+class CensusFormatError(SelfHealError):
+    code = "SH015"
+    default_exit_code = 23
+    trigger = "the census file exists but cannot be read with the expected columns and types"
+    default_remediation = (
+        "fix the census file named above: it needs the header and column types stg_census reads "
+        "(models/staging/stg_census.sql); regenerate one with scripts/generate_census.py to compare, then rerun."
+    )
+
+
 class ProfileError(SelfHealError):
     code = "SH009"
     default_exit_code = 18
@@ -181,4 +191,5 @@ CATALOGUE: tuple[type[SelfHealError], ...] = (
     SimulationYearError,
     DbtFailedError,
     UserInterruptedError,
+    CensusFormatError,
 )

@@ -12,6 +12,9 @@ Health = Literal["ok", "missing", "corrupt", "version_mismatch", "locked"]
 
 MAGIC = b"DUCK"
 MAGIC_OFFSET = 8
+# Files up to this size are read in full even without --deep-check (about 0.1 s per 20 MB): a file cut short
+# keeps its catalog readable, so only reading the data finds the missing blocks.
+AUTO_DEEP_BYTES = 256 * 2**20
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 _VERSION = (
     "version number",
@@ -84,7 +87,8 @@ def _connect_read_only(path: Path) -> Any:
 
 
 def check_database(path: Path, deep: bool = False) -> DatabaseHealth:
-    """Classify the file: header magic, read-only open, catalog read; deep=True reads every table in full.
+    """Classify the file: header magic, read-only open, catalog read; every table is read in full when deep=True
+    or the file is at most AUTO_DEEP_BYTES.
 
     The connection is closed before returning: dbt must be able to open the file afterwards.
     """
@@ -105,6 +109,7 @@ def check_database(path: Path, deep: bool = False) -> DatabaseHealth:
         return DatabaseHealth(
             path, "corrupt", f"no DuckDB header (expected 'DUCK' at byte 8; file has {size} bytes)"
         )
+    deep = deep or path.stat().st_size <= AUTO_DEEP_BYTES
     try:
         con = _connect_read_only(path)
     except Exception as exc:  # duckdb raises several exception types for the same file problems
@@ -123,7 +128,7 @@ def check_database(path: Path, deep: bool = False) -> DatabaseHealth:
     finally:
         con.close()
     return DatabaseHealth(
-        path, "ok", f"{len(tables)} tables readable" + (" (deep check)" if deep else ""), tables=tables
+        path, "ok", f"{len(tables)} tables readable" + (" (read in full)" if deep else ""), tables=tables
     )
 
 

@@ -238,6 +238,17 @@ def test_sh008_missing_census_is_refused_before_dbt_starts(selfheal: Runner, wor
     assert "nowhere/census.csv" in result.stderr
 
 
+def test_sh015_census_missing_a_column_points_at_the_census(
+    selfheal: Runner, workspace: Path, tmp_path: Path
+) -> None:
+    census = tmp_path / "census_without_department.csv"
+    lines = (PROJECT / "data" / "census.csv").read_text().splitlines()
+    census.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines[:200]) + "\n")
+    result = selfheal("init", "--workspace", workspace, "--census", census)
+    assert_catalogued(result, "SH015", 23)
+    assert "census" in result.stderr
+
+
 def test_sh009_missing_profile_is_named(selfheal: Runner, workspace: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
@@ -308,3 +319,28 @@ def test_sigterm_stops_dbt_like_ctrl_c_and_releases_the_lock(selfheal: Runner, w
     state = json.loads(selfheal("status", "--workspace", workspace, "--json").stdout)
     assert state["lock_holder"] is None
     assert selfheal("simulate", "--workspace", workspace).returncode == 0
+
+
+def test_killing_the_wrapper_takes_its_dbt_down_so_the_next_run_is_not_blocked(
+    selfheal: Runner, workspace: Path
+) -> None:
+    import psutil
+
+    proc = subprocess.Popen(
+        [str(SELFHEAL), "init", "--workspace", str(workspace), "--plain"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cli_env(),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("selfheal: starting dbt"):
+            break
+    deadline = time.monotonic() + 10
+    while not (children := psutil.Process(proc.pid).children()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert children, "dbt should be running"
+    proc.kill()
+    proc.communicate(timeout=60)
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert alive == [], "dbt must not outlive a killed wrapper"
+    result = selfheal("init", "--workspace", workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
