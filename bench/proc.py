@@ -1,4 +1,4 @@
-"""Run one command as a measured child: wall time, arrival time of every output line, exit code and peak RSS.
+"""Run one command as a measured child: wall and CPU time, arrival time of each output line, exit code, peak RSS.
 
 Peak memory comes from `os.wait4` on the child, whose `ru_maxrss` is the largest resident set of the child and
 of every descendant it waited for (dbt runs DuckDB in-process; the wrapper waits for its dbt), so it costs nothing
@@ -29,6 +29,7 @@ class Measured:
     command: list[str]
     returncode: int
     wall_seconds: float
+    cpu_seconds: float  # user + system time of the child and its waited children: robust to other load
     peak_rss_mb: float
     lines: list[Line] = field(default_factory=list)
 
@@ -73,4 +74,5 @@ def measure(command: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
     watchdog.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
     proc.stdout.close()
-    return Measured(command, proc.returncode, wall, usage.ru_maxrss / 1024, lines)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(command, proc.returncode, wall, cpu, usage.ru_maxrss / 1024, lines)
