@@ -134,6 +134,8 @@ def classify_failure(
     if "simulation_year" in lower and "outside the configured range" in lower:
         return SimulationYearError(first)
     if step in ("build_foundation", "verify"):
+        # The hook cannot see the database's error; dbt prints it as "<hook> failed, error: ...".
+        first = next((t for t in texts if "on-run-start" in t and "failed, error" in t), first)
         sql = compiled_hook_sql(target_dir) if target_dir else None
         model = model_for_snippet(sql, joined) if sql else None
         if model == "stg_census" or (model is None and _READ_CSV_ERROR.search(joined)):
