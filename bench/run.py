@@ -219,9 +219,10 @@ def dbt_fixed_cost(warm: dict[str, Any]) -> dict[str, Any]:
         "pre_hook_seconds": round(phase - hook, 3) if phase is not None and hook is not None else None,
         "tail_seconds": warm.get("tail_seconds"),  # FinishedRunningStats -> exit: artifacts, connections
         "hook_template_compile_seconds": profile.get("template_compile_seconds"),
-        "note": "startup + pre_hook + tail are dbt's per-invocation cost; hook_template_compile_seconds is "
-        "Jinja compiling each self_heal macro on its first call in the process (inside warm_hook_seconds; "
-        "from the instrumented in-process profile, so inflated by the instrumentation)",
+        "note": "startup + pre_hook + tail are dbt's per-invocation cost (pre_hook also holds the hook's work "
+        "before its first event, profile.before_first_event_s); hook_template_compile_seconds is Jinja "
+        "compiling each self_heal macro on its first call in the process, paid by every dbt process (from "
+        "the instrumented in-process profile, so somewhat inflated)",
     }
 
 
@@ -342,19 +343,19 @@ def print_table(results: dict[str, Any], strategies: list[Strategy], sizes: list
     print()
     print("Median wall seconds, fresh workspace -> fct_workforce_snapshot (runs per strategy and size: "
           + json.dumps(results["settings"]["runs"]) + ")")  # fmt: skip
-    header = f"{'strategy':<12}" + "".join(f"{f'{n:,}':>12}" for n in sizes)
+    header = f"{'strategy':<16}" + "".join(f"{f'{n:,}':>12}" for n in sizes)
     print(header)
     print("-" * len(header))
     for s in strategies:
         row = results["median_wall_seconds"][s.name]
-        print(f"{s.name:<12}" + "".join(f"{fmt(row[str(n)]):>12}" for n in sizes))
+        print(f"{s.name:<16}" + "".join(f"{fmt(row[str(n)]):>12}" for n in sizes))
     for s in strategies:
         row = results["median_cpu_seconds"][s.name]
-        print(f"{s.name + ' CPU':<12}" + "".join(f"{fmt(row[str(n)]):>12}" for n in sizes))
+        print(f"{s.name + ' CPU':<16}" + "".join(f"{fmt(row[str(n)]):>12}" for n in sizes))
     init = results["init_seconds_by_employees"]
-    print(f"{'heal itself':<12}" + "".join(f"{fmt(init[str(n)]['heal_seconds']):>12}" for n in sizes))
+    print(f"{'heal itself':<16}" + "".join(f"{fmt(init[str(n)]['heal_seconds']):>12}" for n in sizes))
     rss = results["peak_rss_mb_by_employees"]
-    print(f"{'heal RSS MB':<12}" + "".join(f"{fmt(rss[str(n)], 0):>12}" for n in sizes))
+    print(f"{'heal RSS MB':<16}" + "".join(f"{fmt(rss[str(n)], 0):>12}" for n in sizes))
     print()
     print(f"{'figure':<46}{'value':>10}  {'target':<10} result")
     for row in results["targets"]:
