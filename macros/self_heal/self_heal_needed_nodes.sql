@@ -1,5 +1,6 @@
 {#- Which relations this run needs but will not build itself: unselected ancestors of the selection, plus nodes
-    declared required (meta.self_heal.required) that do not descend from the selection. -#}
+    declared required (meta.self_heal.required) that do not descend from the selection (those are deferred).
+    Runs on every invocation, so the per-node work is inline loops rather than helper calls. -#}
 {% macro self_heal_needed_nodes(selected_ids) %}
   {%- set selected = {} -%}
   {%- for uid in selected_ids -%}{%- do selected.update({uid: true}) -%}{%- endfor -%}
@@ -17,65 +18,47 @@
     {%- endif -%}
   {%- endfor -%}
 
+  {#- Required nodes, and every node's children, in one pass over the graph. -#}
+  {%- set required = [] -%}
+  {%- set children = {} -%}
+  {%- for node in graph.nodes.values() if node.resource_type in ['seed', 'model', 'snapshot'] -%}
+    {%- for parent in node.depends_on.get('nodes', []) -%}
+      {%- do children.setdefault(parent, []).append(node.unique_id) -%}
+    {%- endfor -%}
+    {%- if node.unique_id not in selected and node.config.enabled
+          and ((node.config.get('meta') or {}).get('self_heal') or {}).get('required') is sameas true -%}
+      {%- do required.append(node.unique_id) -%}
+    {%- endif -%}
+  {%- endfor -%}
+
+  {#- Descendants of the selection: a required node among them is dbt's to build in this run (or the next heal's). -#}
+  {%- set downstream = {} -%}
+  {%- set queue = selected_ids | list -%}
+  {%- for uid in queue -%}
+    {%- for child in children.get(uid, []) if child not in downstream -%}
+      {%- do downstream.update({child: true}) -%}
+      {%- do queue.append(child) -%}
+    {%- endfor -%}
+  {%- endfor -%}
   {%- set deferred = [] -%}
-  {%- set blocked = selected.copy() -%}
-  {%- for node in graph.nodes.values() if node.resource_type in ['seed', 'model'] and node.unique_id not in selected -%}
-    {%- if self_heal_is_required(node) -%}
-      {%- if self_heal_descends_from(node.unique_id, blocked) -%}
-        {%- do deferred.append(node.unique_id) -%}
-      {%- else -%}
-        {%- do roots.append(node.unique_id) -%}
-      {%- endif -%}
-    {%- endif -%}
+  {%- for uid in required -%}
+    {%- do (deferred if uid in downstream else roots).append(uid) -%}
   {%- endfor -%}
 
-  {%- set needed = [] -%}
-  {%- set unsupported = [] -%}
-  {%- for uid in self_heal_ancestors(roots) if uid not in selected -%}
-    {%- set node = graph.nodes.get(uid) -%}
-    {%- if node and node.resource_type in ['seed', 'model', 'snapshot'] and node.config.enabled -%}
-      {%- if node.resource_type == 'snapshot'
-            or node.config.materialized not in ['table', 'view', 'incremental', 'seed', 'ephemeral']
-            or node.get('language', 'sql') != 'sql' -%}
-        {%- do unsupported.append(uid) -%}
-        {%- do needed.append(uid) -%}
-      {%- elif node.config.materialized != 'ephemeral' -%}
-        {%- do needed.append(uid) -%}
-      {%- endif -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {{ return({'needed': needed, 'deferred': deferred, 'unsupported': unsupported}) }}
-{% endmacro %}
-
-{#- The node ids in start_ids and all their ancestors, each once. -#}
-{% macro self_heal_ancestors(start_ids) %}
+  {#- Ancestors of the roots, breadth-first over the live queue; keep what the hook can and must build. -#}
   {%- set seen = {} -%}
-  {%- set order = [] -%}
-  {%- set queue = start_ids | list -%}
-  {#- Jinja iterates the live list, so appending to `queue` walks the graph breadth-first. -#}
+  {%- set needed = [] -%}
+  {%- set queue = roots -%}
   {%- for uid in queue if uid not in seen -%}
     {%- do seen.update({uid: true}) -%}
-    {%- do order.append(uid) -%}
     {%- set node = graph.nodes.get(uid) -%}
-    {%- if node -%}{%- do queue.extend(node.depends_on.get('nodes', [])) -%}{%- endif -%}
+    {%- if node -%}
+      {%- do queue.extend(node.depends_on.get('nodes', [])) -%}
+      {%- if uid not in selected and node.resource_type in ['seed', 'model', 'snapshot'] and node.config.enabled
+            and node.config.materialized != 'ephemeral' -%}
+        {%- do needed.append(uid) -%}
+      {%- endif -%}
+    {%- endif -%}
   {%- endfor -%}
-  {{ return(order) }}
-{% endmacro %}
-
-{% macro self_heal_is_required(node) %}
-  {%- set declared = (node.config.get('meta') or {}).get('self_heal') or {} -%}
-  {{ return(node.config.enabled and declared.get('required', false) is sameas true) }}
-{% endmacro %}
-
-{#- Whether the node is, or descends from, a node in `memo` mapped to true (the selection). Memoized per run, so
-    deciding this for every required node walks each edge of the DAG at most once. -#}
-{% macro self_heal_descends_from(uid, memo) %}
-  {%- if uid not in memo -%}
-    {%- do memo.update({uid: false}) -%}
-    {%- set node = graph.nodes.get(uid) -%}
-    {%- for parent in (node.depends_on.get('nodes', []) if node else []) -%}
-      {%- if self_heal_descends_from(parent, memo) -%}{%- do memo.update({uid: true}) -%}{%- endif -%}
-    {%- endfor -%}
-  {%- endif -%}
-  {{ return(memo[uid]) }}
+  {{ return({'needed': needed, 'deferred': deferred}) }}
 {% endmacro %}

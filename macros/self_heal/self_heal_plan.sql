@@ -1,23 +1,16 @@
-{#- The healing plan: the needed nodes whose relations are missing, seeds first, then models in DAG order. -#}
-{% macro self_heal_plan(needed_ids, existing) %}
+{#- The healing plan for the missing nodes: seeds first (by id), then models in DAG order. -#}
+{% macro self_heal_plan(missing_ids) %}
   {%- set seeds = [] -%}
-  {%- set models = [] -%}
   {%- set depth = {} -%}
-  {%- for uid in needed_ids -%}
-    {%- set node = graph.nodes[uid] -%}
-    {%- set rel = self_heal_relation(node) -%}
-    {%- if self_heal_relation_key(rel.database, rel.schema, rel.identifier) not in existing -%}
-      {%- if node.resource_type == 'seed' -%}
-        {%- do seeds.append(uid) -%}
-      {%- else -%}
-        {%- do models.append(uid) -%}
-        {%- do self_heal_depth(uid, depth) -%}
-      {%- endif -%}
+  {%- set ordered = [] -%}
+  {%- for uid in missing_ids | sort -%}
+    {%- if graph.nodes[uid].resource_type == 'seed' -%}
+      {%- do seeds.append(uid) -%}
+    {%- else -%}
+      {%- do ordered.append((self_heal_depth(uid, depth) | int, uid)) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set ordered = [] -%}
-  {%- for uid in models | sort -%}{%- do ordered.append((depth[uid], uid)) -%}{%- endfor -%}
-  {{ return({'seeds': seeds | sort, 'models': ordered | sort | map(attribute=1) | list}) }}
+  {{ return({'seeds': seeds, 'models': ordered | sort | map(attribute=1) | list}) }}
 {% endmacro %}
 
 {#- Longest path from the DAG's roots; sorting by it puts every node after all of its parents. -#}

@@ -1,12 +1,7 @@
 {#- This invocation's healing run, shared by the hooks of one dbt command. dbt compiles each hook just before it
-    executes it and hands every compile the same `graph` object, so a key on it carries the plan from hook to hook
-    without a query on healthy runs. A dbt that rebuilt `graph` between hooks would fail the test suite loudly. -#}
-{% macro self_heal_run() %}
-  {%- if not execute -%}{{ return(none) }}{%- endif -%}
-  {%- set run = graph.get('_self_heal_run') -%}
-  {{ return(run if run and run.invocation_id == invocation_id else none) }}
-{% endmacro %}
-
+    executes it and hands every compile the same `graph` object, so the key `_self_heal_run` on it carries the plan
+    from hook to hook without a query on healthy runs. A dbt that rebuilt `graph` between hooks would fail the test
+    suite loudly (the heal would never commit). -#}
 {% macro self_heal_start_run(plan, started_at, missing_names) %}
   {%- set run = {'invocation_id': invocation_id, 'plan': plan, 'started_at': started_at, 'steps': [],
                  'step': 'check_tables', 'missing': missing_names, 'state': 'in_progress'} -%}

@@ -1,8 +1,13 @@
 {#- on-run-start hook 3 of 4: check inside the transaction that every planned relation exists, register them in dbt's
     relation cache, mark the attempt completed and commit: the relations and the state row land together or not at all. -#}
 {% macro self_heal_verify() %}
-  {%- set run = self_heal_run() -%}
-  {%- if run is none or run.state != 'in_progress' -%}{{ return('') }}{%- endif -%}
+  {#- Inline check, no helper calls: dbt compiles every macro a run touches, so a healthy run stays cheap. -#}
+  {%- set run = graph.get('_self_heal_run') if execute else none -%}
+  {%- if run is none or run.invocation_id != invocation_id or run.state != 'in_progress' -%}{{ return('') }}{%- endif -%}
+  {{ return(self_heal_verify_sql(run)) }}
+{% endmacro %}
+
+{% macro self_heal_verify_sql(run) %}
   {%- set planned = run.plan.seeds + run.plan.models -%}
   {%- do self_heal_advance(run, 'verify', self_heal_names(planned), "Verifying " ~ planned | length ~ " relations...") -%}
   {%- set keys = [] -%}
