@@ -30,7 +30,7 @@ demo: $(STAMP) ## Main job: a brand-new workspace runs its first simulation year
 test: $(STAMP) ## Lint, type-check and run the whole test suite against real dbt and DuckDB
 	$(BIN)/ruff check python_wrapper tests scripts bench
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 -m "not slow"
+	$(BIN)/pytest -n 2
 
 lint: $(STAMP) ## ruff + mypy only
 	$(BIN)/ruff check python_wrapper tests scripts bench

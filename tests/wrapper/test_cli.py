@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 from filelock import FileLock
 from selfheal.locking import LockOwner, write_owner
 
@@ -47,7 +46,6 @@ def assert_catalogued(result: subprocess.CompletedProcess[str], code: str, exit_
 # --- the main job
 
 
-@pytest.mark.slow
 def test_fresh_workspace_simulates_logs_every_step_and_a_second_run_heals_nothing(
     selfheal: Runner, workspace: Path
 ) -> None:
@@ -80,7 +78,6 @@ def test_fresh_workspace_simulates_logs_every_step_and_a_second_run_heals_nothin
     assert state["database"] == str(workspace / "simulation.duckdb")
 
 
-@pytest.mark.slow
 def test_three_concurrent_simulations_initialize_exactly_once(workspace: Path) -> None:
     procs = [
         subprocess.Popen(
