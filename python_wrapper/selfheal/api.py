@@ -182,6 +182,18 @@ def dbt_vars(year: int | None, census: Path | None) -> list[str]:
     return ["--vars", json.dumps(values)] if values else []
 
 
+# From `make bench` (bench/results.json, init_seconds_by_employees): healing seeds alone takes about half a second;
+# with the census-dependent models it grows by about 0.07 s per MB of census (10k employees are about 0.7 MB).
+HEAL_BASE_SECONDS = 0.5
+HEAL_SECONDS_PER_CENSUS_MB = 0.07
+
+
+def estimate_heal_seconds(builds_models: bool, census_mb: float) -> float:
+    """A rough duration for the hook's healing, so the user knows what to expect (spec user story 2)."""
+    seconds = HEAL_BASE_SECONDS + (HEAL_SECONDS_PER_CENSUS_MB * census_mb if builds_models else 0.0)
+    return round(seconds, 1)
+
+
 class _Run:
     """One guarded command: guards, lock, dbt subprocess, live events, structured log, result."""
 
@@ -195,6 +207,7 @@ class _Run:
             workspace.root, workspace.database, "not_started", log_path=workspace.log_file
         )
         self.hook_steps: dict[str, StepRecord] = {}
+        self.census_mb = 0.0
 
     @contextmanager
     def step(self, name: str, detail: Callable[[], str] | None = None) -> Iterator[StepRecord]:
@@ -230,6 +243,7 @@ class _Run:
 
     def execute(self, dbt_args: list[str], inputs: list[Path]) -> InitializationResult:
         self.result.dbt_args = dbt_args
+        self.census_mb = inputs[0].stat().st_size / 2**20 if inputs and inputs[0].is_file() else 0.0
         project = resolve_project_dir(self.opts.project_dir)
         try:
             with self.step("check_workspace"):
@@ -392,12 +406,13 @@ class _Run:
             self.result.state = "in_progress"
             self.result.missing = list(p.get("missing", []))
             self.result.healed = True
+            estimate = estimate_heal_seconds(bool(p.get("models")), self.census_mb)
             self.log.emit("initialization_start", missing=self.result.missing, plan={"seeds": p.get("seeds"),
-                          "models": p.get("models")}, deferred=p.get("deferred"))  # fmt: skip
+                          "models": p.get("models")}, deferred=p.get("deferred"),
+                          estimated_seconds=estimate)  # fmt: skip
             self.rep.line(
                 f"initializing: {len(self.result.missing)} of {p.get('needed_count')} required relations "
-                f"are missing "
-                f"({', '.join(self.result.missing)})"
+                f"are missing ({', '.join(self.result.missing)}); expected to take about {estimate:g}s"
             )
         elif kind == "heal_skipped":
             self.result.state = "completed"

@@ -116,6 +116,7 @@ def test_init_builds_every_required_relation_and_status_reports_it(selfheal: Run
     result = selfheal("init", "--workspace", workspace)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "healed 14 relations" in result.stdout and "int_employee_benefits" in result.stdout
+    assert "expected to take about" in result.stdout
     state = json.loads(selfheal("status", "--workspace", workspace, "--json").stdout)
     assert state["state"] == "completed" and state["missing"] == [] and len(state["required"]) == 12
 

@@ -222,3 +222,10 @@ def test_workspace_flags_follow_the_dbt_subcommand(tmp_path: Path) -> None:
     cmd = dbt_command("dbt", ["build", "--select", "m"], tmp_path, ws)
     assert cmd[:2] == ["dbt", "build"] and cmd[-2:] == ["--select", "m"]
     assert "--log-format" in cmd and str(ws.target_dir) in cmd
+
+
+def test_heal_estimate_grows_with_the_census_only_when_models_are_built() -> None:
+    from selfheal.api import estimate_heal_seconds
+
+    assert estimate_heal_seconds(False, 70.0) == estimate_heal_seconds(False, 0.7)
+    assert estimate_heal_seconds(True, 70.0) > estimate_heal_seconds(True, 7.0) > estimate_heal_seconds(False, 7.0)
