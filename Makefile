@@ -26,6 +26,7 @@ demo: $(STAMP) ## Main job: a brand-new workspace runs its first simulation year
 	rm -rf $(DEMO_WORKSPACE)
 	$(BIN)/selfheal simulate --workspace $(DEMO_WORKSPACE) --year $(YEAR)
 	$(BIN)/selfheal status --workspace $(DEMO_WORKSPACE)
+	$(BIN)/python scripts/year_summary.py $(DEMO_WORKSPACE)
 
 test: $(STAMP) ## Lint, type-check and run the whole test suite against real dbt and DuckDB
 	$(BIN)/ruff check python_wrapper tests scripts bench

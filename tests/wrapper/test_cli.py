@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -76,6 +77,12 @@ def test_fresh_workspace_simulates_logs_every_step_and_a_second_run_heals_nothin
     state = json.loads(selfheal("status", "--workspace", workspace, "--json").stdout)
     assert (state["state"], state["missing"], state["health"]) == ("completed", [], "ok")
     assert state["database"] == str(workspace / "simulation.duckdb")
+
+    summary = subprocess.run(
+        [sys.executable, str(PROJECT / "scripts" / "year_summary.py"), str(workspace)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert summary.stdout.startswith("year 2025: 9,629 active at start")
 
 
 def test_three_concurrent_simulations_initialize_exactly_once(workspace: Path) -> None:
