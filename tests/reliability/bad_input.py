@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.harness import REPO, copy_project, run_dbt
+from tests.harness import REPO, copy_project, fingerprint, run_dbt
 from tests.reliability.common import (
     DB_NAME,
     INIT_ARGS,
@@ -24,7 +24,6 @@ from tests.reliability.common import (
     default_reference,
     diff_fingerprints,
     partial_db,
-    quick_fingerprint,
     run_trials,
     selfheal,
     sha256,
@@ -83,7 +82,7 @@ def census_without_column(path: Path, column: str = "department") -> Path:
 def expect_unchanged(
     trial: Trial, db: Path, before_fp: dict[str, object], before_sha: str | None, *, bytes_too: bool
 ) -> None:
-    after_fp = quick_fingerprint(db)
+    after_fp = fingerprint(db)
     trial.check(
         not diff_fingerprints(after_fp, before_fp),
         "database unchanged",
@@ -108,7 +107,7 @@ def dbt_case(
     if breaker:
         breaker(project)
     db = partial_db(reference, root / "ws", drop_seeds=[missing_seed] if missing_seed else [])
-    before = quick_fingerprint(db)
+    before = fingerprint(db)
     run = run_dbt(INIT_ARGS, db, project_dir=project, work_dir=root / "ws", variables=variables)
     text = " ".join(run.messages.split())
     trial.check(run.returncode != 0, "non-zero exit", run.returncode)
@@ -133,7 +132,7 @@ def wrapper_case(
     bytes_too: bool = False,
 ) -> None:
     db = db or partial_db(reference, root / "ws")
-    before_fp, before_sha = quick_fingerprint(db), sha256(db)
+    before_fp, before_sha = fingerprint(db), sha256(db)
     run = selfheal(*args)
     trial.info.update(exit_code=run.returncode, code=run.code)
     trial.check(run.returncode != 0, "non-zero exit", run.returncode)
@@ -148,7 +147,7 @@ def wrapper_success(trial: Trial, workspace: Path, census_path: Path, reference:
     trial.info.update(exit_code=run.returncode, code=run.code)
     trial.check(run.returncode == 0, "succeeds", run.text[-600:])
     db = workspace / DB_NAME
-    diff = diff_fingerprints(quick_fingerprint(db), reference.fingerprint)
+    diff = diff_fingerprints(fingerprint(db), reference.fingerprint)
     trial.check(not diff, "equals the reference workspace", diff)
 
 

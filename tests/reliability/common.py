@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from tests.harness import REPO, STATE_TABLE, run_dbt
+from tests.harness import REPO, fingerprint, run_dbt
 
 SELFHEAL = Path(sys.executable).with_name("selfheal")
 DB_NAME = "simulation.duckdb"
@@ -183,33 +183,6 @@ def catalog(db: Path) -> list[tuple[str, str, str]]:
         ]
 
 
-def quick_fingerprint(db: Path, exclude: Sequence[str] = (STATE_TABLE,)) -> dict[str, Any]:
-    """harness.fingerprint's definition (type, ordered typed columns, row count, order-independent row hash),
-    computed inside DuckDB: the Python version takes seconds per 200k-row table, this one ~0.1 s per 20 MB."""
-    if not db.exists():
-        return {}
-    result: dict[str, Any] = {}
-    with duckdb.connect(str(db), read_only=True) as con:
-        tables = con.execute(
-            "select table_schema, table_name, table_type from information_schema.tables "
-            "where table_catalog = current_database() order by 1, 2"
-        ).fetchall()
-        for schema, name, kind in tables:
-            if name in exclude:
-                continue
-            columns = con.execute(
-                "select column_name, data_type, is_nullable from information_schema.columns "
-                "where table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, name],
-            ).fetchall()
-            quoted = '"{}"."{}"'.format(schema.replace('"', '""'), name.replace('"', '""'))
-            rows, digest = con.execute(
-                f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from {quoted} as t"
-            ).fetchone() or (0, "0")
-            result[f"{schema}.{name}"] = {"type": kind, "columns": columns, "rows": rows, "hash": digest}
-    return result
-
-
 def diff_fingerprints(got: dict[str, Any], want: dict[str, Any]) -> str:
     """A short description of how two fingerprints differ ('' when equal)."""
     if got == want:
@@ -218,21 +191,6 @@ def diff_fingerprints(got: dict[str, Any], want: dict[str, Any]) -> str:
     extra = sorted(set(got) - set(want))
     changed = sorted(k for k in set(got) & set(want) if got[k] != want[k])
     return f"missing={missing} extra={extra} changed={changed}"
-
-
-def state_rows(db: Path) -> list[dict[str, Any]]:
-    """Rows of main.self_heal_state (oldest first); [] when the file or the table does not exist."""
-    if not db.exists():
-        return []
-    with duckdb.connect(str(db), read_only=True) as con:
-        present = con.execute(
-            "select count(*) from information_schema.tables where table_name = ?", [STATE_TABLE]
-        ).fetchone()
-        if not present or not present[0]:
-            return []
-        cur = con.execute(f"select * from {STATE_TABLE} order by started_at")
-        names = [d[0] for d in cur.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def drop_relations(db: Path, keep: Callable[[str], bool]) -> None:
@@ -293,7 +251,7 @@ def build_reference(workdir: Path, variables: dict[str, Any] | None = None) -> R
     if run.returncode != 0:
         raise RuntimeError(f"reference build failed ({run.returncode}): {run.messages[-2000:]}")
     [done] = run.events("heal_complete")
-    fp = quick_fingerprint(db)
+    fp = fingerprint(db)
     return Reference(db, fp, frozenset(k.split(".", 1)[1] for k in fp), float(done["duration_seconds"]))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.harness import DBT, REPO, dbt_env
+from tests.harness import DBT, REPO, dbt_env, fingerprint, state_rows
 from tests.reliability.common import (
     DB_NAME,
     Reference,
@@ -21,11 +21,9 @@ from tests.reliability.common import (
     clone_db,
     default_reference,
     diff_fingerprints,
-    quick_fingerprint,
     run_trials,
     selfheal,
     selfheal_cmd,
-    state_rows,
     wrapper_env,
 )
 
@@ -84,14 +82,14 @@ def concurrent_inits(trial: Trial, root: Path, reference: Reference) -> None:
     trial.check(len(healers) == 1, "exactly one initialization", [r.get("created") for r in results])
     states = [r["state"] for r in state_rows(ws / DB_NAME)]
     trial.check(states == ["completed"], "one completed attempt in the state table", states)
-    diff = diff_fingerprints(quick_fingerprint(ws / DB_NAME), reference.fingerprint)
+    diff = diff_fingerprints(fingerprint(ws / DB_NAME), reference.fingerprint)
     trial.check(not diff, "result equals the reference", diff, loss=True)
 
 
 def plain_dbt_holds_database(trial: Trial, root: Path, reference: Reference) -> None:
     ws = root / "ws"
     db = clone_db(reference, ws)
-    before = quick_fingerprint(db)
+    before = fingerprint(db)
     cmd = [
         str(DBT),
         "show",
@@ -132,7 +130,7 @@ def plain_dbt_holds_database(trial: Trial, root: Path, reference: Reference) -> 
     finally:
         holder.kill()
         holder.wait()
-    diff = diff_fingerprints(quick_fingerprint(db), before)
+    diff = diff_fingerprints(fingerprint(db), before)
     trial.check(not diff, "nothing damaged", diff, loss=True)
 
 
@@ -172,7 +170,7 @@ def killed_lock_holder(trial: Trial, root: Path, reference: Reference, *, with_d
     trial.check("locked by" not in run.text, "it did not wait for the dead holder", run.text[-300:])
     if not with_dbt:  # the orphaned dbt may still be finishing its own (possibly complete) initialization
         psutil.wait_procs([c for c in children if c.is_running()], timeout=60)
-    diff = diff_fingerprints(quick_fingerprint(ws / DB_NAME), reference.fingerprint)
+    diff = diff_fingerprints(fingerprint(ws / DB_NAME), reference.fingerprint)
     trial.check(not diff, "result equals the reference", diff, loss=True)
 
 

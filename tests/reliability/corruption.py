@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from tests.harness import fingerprint
 from tests.reliability.common import (
     DB_NAME,
     Reference,
@@ -20,7 +21,6 @@ from tests.reliability.common import (
     db_files,
     default_reference,
     diff_fingerprints,
-    quick_fingerprint,
     run_trials,
     selfheal,
     sha256,
@@ -147,7 +147,7 @@ def corruption_trial(
         trial.check(len(kept) == 1, f"{name} moved aside as .corrupt-<ts>", [k.name for k in kept])
         preserved = any(sha256(k) == digest for k in kept) or sha256(ws / name) == digest
         trial.check(preserved, f"{name} preserved byte for byte", [k.name for k in kept], loss=True)
-    diff = diff_fingerprints(quick_fingerprint(ws / DB_NAME), reference.fingerprint)
+    diff = diff_fingerprints(fingerprint(ws / DB_NAME), reference.fingerprint)
     trial.check(not diff, "recreated workspace equals the reference", diff)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from selfheal.disk import estimate_required_bytes
 
-from tests.harness import REPO, run_dbt
+from tests.harness import REPO, fingerprint, run_dbt
 from tests.reliability.common import (
     DB_NAME,
     INIT_ARGS,
@@ -23,7 +23,6 @@ from tests.reliability.common import (
     default_reference,
     diff_fingerprints,
     partial_db,
-    quick_fingerprint,
     remount,
     run_trials,
     selfheal,
@@ -83,7 +82,7 @@ def fills_during_heal(trial: Trial, root: Path, reference: Reference, wrapper: b
         ws.mkdir()
         db = ws / DB_NAME
         shutil.copy2(staged, db)
-        before = quick_fingerprint(db)
+        before = fingerprint(db)
         if wrapper:
             run = selfheal("init", "-w", str(ws), "--min-free-mb", "0")
             text, code, exit_code = run.text, run.code, run.returncode
@@ -108,7 +107,7 @@ def fills_during_heal(trial: Trial, root: Path, reference: Reference, wrapper: b
         )
         if exit_code == 0:
             return  # the fault was not injected (checked above); nothing more to judge
-        diff = diff_fingerprints(quick_fingerprint(db), before)
+        diff = diff_fingerprints(fingerprint(db), before)
         trial.check(not diff, "database exactly as before", diff, loss=True)
 
         remount(fs, f"size={room_kb + 64 * 1024}k")  # the user frees space: the same workspace now heals
@@ -119,7 +118,7 @@ def fills_during_heal(trial: Trial, root: Path, reference: Reference, wrapper: b
             rerun = run_dbt(INIT_ARGS, db, work_dir=root / "dbt")
             ok, detail = rerun.returncode == 0, rerun.messages[-400:]
         trial.check(ok, "after freeing space the next run succeeds", detail)
-        diff = diff_fingerprints(quick_fingerprint(db), reference.fingerprint)
+        diff = diff_fingerprints(fingerprint(db), reference.fingerprint)
         trial.check(not diff, "and equals the reference", diff, loss=True)
 
 

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tests.harness import DBT, REPO, STATE_TABLE, dbt_env, run_dbt
+from tests.harness import DBT, REPO, STATE_TABLE, dbt_env, fingerprint, run_dbt, state_rows
 from tests.reliability.common import (
     DB_NAME,
     INIT_ARGS,
@@ -30,9 +30,7 @@ from tests.reliability.common import (
     census,
     default_reference,
     diff_fingerprints,
-    quick_fingerprint,
     run_trial,
-    state_rows,
 )
 
 ANCHOR = ("check_tables", "started")  # the first hook event: the window is measured from here
@@ -203,7 +201,7 @@ def kill_trial(
             "interrupted attempt marked failed, retry completed",
             [(r["state"], r["error"]) for r in after],
         )
-    diff = diff_fingerprints(quick_fingerprint(db), reference.fingerprint)
+    diff = diff_fingerprints(fingerprint(db), reference.fingerprint)
     trial.check(not diff, "result equals an uninterrupted build", diff, loss=True)
 
 
@@ -249,9 +247,9 @@ def run(
         return suite
     ref_db = workdir / "kill" / "reference.duckdb"
     shutil.copy2(works[0] / DB_NAME, ref_db)
-    fingerprint = quick_fingerprint(ref_db)
-    reference = Reference(ref_db, fingerprint, frozenset(k.split(".", 1)[1] for k in fingerprint), 0.0)
-    same = [diff_fingerprints(quick_fingerprint(w / DB_NAME), fingerprint) for w in works[1:]]
+    ref_print = fingerprint(ref_db)
+    reference = Reference(ref_db, ref_print, frozenset(k.split(".", 1)[1] for k in ref_print), 0.0)
+    same = [diff_fingerprints(fingerprint(w / DB_NAME), ref_print) for w in works[1:]]
     if any(same):
         suite.notes.append(f"calibration builds differ from each other: {same}")
     window = max(w for w in windows if w is not None)

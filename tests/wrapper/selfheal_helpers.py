@@ -46,3 +46,19 @@ def set_storage_version(path: Path, version: int) -> None:
         checksum ^= ((before * factor) & mask) ^ ((after * factor) & mask)
     struct.pack_into("<Q", data, 0, checksum)
     path.write_bytes(bytes(data))
+
+
+def start_until_dbt(command: str, workspace: Path, *, merge_stderr: bool = True) -> subprocess.Popen[str]:
+    """Start `selfheal <command> --workspace W --plain` and return once it has printed that dbt is starting."""
+    proc = subprocess.Popen(
+        [str(SELFHEAL), command, "--workspace", str(workspace), "--plain"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("selfheal: starting dbt"):
+            break
+    return proc

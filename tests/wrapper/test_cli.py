@@ -21,6 +21,7 @@ from tests.wrapper.selfheal_helpers import (
     cli_env,
     make_database,
     set_storage_version,
+    start_until_dbt,
 )
 
 
@@ -292,14 +293,7 @@ def test_sh013_other_dbt_failures_carry_dbt_message(selfheal: Runner, workspace:
 
 
 def test_sh014_ctrl_c_stops_dbt_and_exits_130(workspace: Path) -> None:
-    proc = subprocess.Popen(
-        [str(SELFHEAL), "simulate", "--workspace", str(workspace), "--plain"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("selfheal: starting dbt"):
-            break
+    proc = start_until_dbt("simulate", workspace, merge_stderr=False)
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -308,14 +302,7 @@ def test_sh014_ctrl_c_stops_dbt_and_exits_130(workspace: Path) -> None:
 
 
 def test_sigterm_stops_dbt_like_ctrl_c_and_releases_the_lock(selfheal: Runner, workspace: Path) -> None:
-    proc = subprocess.Popen(
-        [str(SELFHEAL), "simulate", "--workspace", str(workspace), "--plain"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cli_env(),
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("selfheal: starting dbt"):
-            break
+    proc = start_until_dbt("simulate", workspace)
     time.sleep(1.0)
     proc.send_signal(signal.SIGTERM)
     output = proc.communicate(timeout=120)[0]
@@ -331,14 +318,7 @@ def test_killing_the_wrapper_takes_its_dbt_down_so_the_next_run_is_not_blocked(
 ) -> None:
     import psutil
 
-    proc = subprocess.Popen(
-        [str(SELFHEAL), "init", "--workspace", str(workspace), "--plain"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cli_env(),
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("selfheal: starting dbt"):
-            break
+    proc = start_until_dbt("init", workspace)
     deadline = time.monotonic() + 10
     while not (children := psutil.Process(proc.pid).children()) and time.monotonic() < deadline:
         time.sleep(0.05)
