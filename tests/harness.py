@@ -18,9 +18,13 @@ from typing import Any
 
 import duckdb
 
+from selfheal.packages import missing_packages
+
 REPO = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
-PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "packages.yml", "macros", "models", "seeds", "data", "tests/dbt")
+PROJECT_PARTS = (
+    "dbt_project.yml", "profiles.yml", "packages.yml", "dbt_self_heal", "macros", "models", "seeds", "data", "tests/dbt",
+)  # fmt: skip
 STATE_TABLE = "self_heal_state"
 
 
@@ -69,8 +73,14 @@ def run_dbt(
     variables: dict[str, Any] | None = None,
     timeout: float = 300,
 ) -> DbtRun:
-    """Run `dbt <args>` on the project with its own target/log dirs next to the database."""
+    """Run `dbt <args>` on the project with its own target/log dirs next to the database.
+
+    A project whose declared packages are not installed gets `dbt deps` first, as the wrapper does.
+    """
     work = work_dir or db_path.parent
+    if args[0] != "deps" and missing_packages(project_dir):
+        deps = run_dbt(["deps"], db_path, project_dir=project_dir, work_dir=work, timeout=timeout)
+        assert deps.returncode == 0, deps.messages
     cmd = [
         str(DBT),
         "--log-format",

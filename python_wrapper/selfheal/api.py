@@ -327,8 +327,13 @@ class _Run:
                 detail = f"corrupt ({health.detail}); moved aside, will be recreated"
 
     def _run_dbt(self, dbt_args: list[str], project: Path) -> None:
-        from selfheal.dbt import DbtInvocation
+        from selfheal.dbt import DbtInvocation, dbt_env, find_dbt
+        from selfheal.packages import ensure_packages
 
+        installed = ensure_packages(project, find_dbt(), dbt_env(self.ws))
+        if installed:
+            self.rep.line("installed dbt packages: " + ", ".join(installed))
+            self.log.emit("packages_installed", packages=installed)
         self.rep.line("starting dbt " + " ".join(dbt_args))
         invocation = DbtInvocation.start(dbt_args, project, self.ws)
         self.log.emit("dbt_started", dbt_args=dbt_args, pid=invocation.pid)

@@ -1,9 +1,11 @@
 {#- on-run-start hook 1 of 4: find what the run needs and what is missing (one catalog query); when something is,
     record the attempt, check inputs and open the healing transaction with the seed loads (self_heal_begin). -#}
-{% macro self_heal() %}
+{% macro self_heal(wired_by='consumer') %}
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- set settings = self_heal_settings() -%}
   {%- if flags.WHICH not in settings.commands -%}{{ return('') }}{%- endif -%}
+  {#- A consumer that calls the hooks from its own on-run-start switches the package's wiring off. -#}
+  {%- if wired_by == 'package' and not settings.package_hooks -%}{{ return('') }}{%- endif -%}
   {%- if not settings.enabled -%}
     {%- do self_heal_emit({'event': 'heal_skipped', 'reason': 'disabled'}, "disabled by var self_heal_enabled") -%}
     {{ return('') }}

@@ -1,6 +1,6 @@
 {#- DDL that builds one model as its materialization would on a first `dbt build`. Returns a list of statements. -#}
 {% macro self_heal_model_sql(node) %}
-  {{ return(adapter.dispatch('self_heal_model_sql', 'planalign')(node)) }}
+  {{ return(adapter.dispatch('self_heal_model_sql', 'dbt_self_heal')(node)) }}
 {% endmacro %}
 
 {% macro default__self_heal_model_sql(node) %}

@@ -10,7 +10,7 @@
   {%- do run.update({'state': 'failed'}) -%}
   {%- set step = run.step -%}
   {%- set error = run.get('error') or ("the database rejected the SQL of step '" ~ step
-      ~ "' (its error is printed by dbt as 'planalign.on-run-start.N failed, error: ...').") -%}
+      ~ "' (its error is printed by dbt as 'dbt_self_heal.on-run-start.N failed, error: ...').") -%}
   {%- if run.steps and run.steps[-1].status == 'started' -%}
     {%- set last = run.steps.pop() -%}
     {%- set failed_step = self_heal_step_event(last.step, 'failed', last.started_at, last.relations, error) -%}

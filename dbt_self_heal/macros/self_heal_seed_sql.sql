@@ -1,7 +1,7 @@
 {#- DDL that loads one seed exactly as `dbt seed` does on DuckDB: a typed table, then COPY from the CSV.
     Returns {'sql': [...], 'error': none | message}. -#}
 {% macro self_heal_seed_sql(node) %}
-  {{ return(adapter.dispatch('self_heal_seed_sql', 'planalign')(node)) }}
+  {{ return(adapter.dispatch('self_heal_seed_sql', 'dbt_self_heal')(node)) }}
 {% endmacro %}
 
 {% macro default__self_heal_seed_sql(node) %}

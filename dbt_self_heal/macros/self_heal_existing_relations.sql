@@ -1,6 +1,6 @@
 {#- One catalog query: which of the given relation keys exist. Returns a dict key -> true. -#}
 {% macro self_heal_existing_relations(keys) %}
-  {{ return(adapter.dispatch('self_heal_existing_relations', 'planalign')(keys)) }}
+  {{ return(adapter.dispatch('self_heal_existing_relations', 'dbt_self_heal')(keys)) }}
 {% endmacro %}
 
 {% macro default__self_heal_existing_relations(keys) %}

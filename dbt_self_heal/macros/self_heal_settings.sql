@@ -1,0 +1,15 @@
+{#- The one place where self-healing settings and their defaults live (dbt_self_heal/README.md, "Settings").
+    Each is a var, set globally or scoped to the package (`vars: {dbt_self_heal: {...}}`) in the consumer's project. -#}
+{% macro self_heal_settings() %}
+  {{ return({
+      'enabled': self_heal_truthy(var('self_heal_enabled', true)),
+      'package_hooks': self_heal_truthy(var('self_heal_package_hooks', true)),
+      'state_schema': var('self_heal_state_schema', target.schema),
+      'state_table': var('self_heal_state_table', 'self_heal_state'),
+      'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
+  }) }}
+{% endmacro %}
+
+{% macro self_heal_truthy(value) %}
+  {{ return(value | string | lower not in ['false', '0', 'no', 'off', 'none', '']) }}
+{% endmacro %}
