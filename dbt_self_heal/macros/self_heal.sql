@@ -1,5 +1,5 @@
-{#- on-run-start hook 1 of 4: find what the run needs and what is missing (one catalog query); when something is,
-    record the attempt, check inputs and open the healing transaction with the seed loads (self_heal_begin). -#}
+{#- The on-run-start hook: find what the run needs and what is missing (one catalog query); when something is,
+    heal it (self_heal_heal) before dbt runs any selected node. -#}
 {% macro self_heal(wired_by='consumer') %}
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- set settings = self_heal_settings() -%}
@@ -36,7 +36,7 @@
   {%- endfor -%}
 
   {%- if absent -%}
-    {{ return(self_heal_begin(needs, absent, readers, check_started, state_key in existing)) }}
+    {{ return(self_heal_heal(needs, absent, readers, check_started, state_key in existing)) }}
   {%- endif -%}
   {%- do self_heal_emit(self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = self_heal_check_inputs(readers) if readers else [] -%}

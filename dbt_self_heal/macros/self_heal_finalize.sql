@@ -1,6 +1,6 @@
 {#- on-run-end hook: when healing failed, mark the attempt failed with its error and say how to fix it.
     dbt has rolled the healing transaction back, so the database is as it was before the run. -#}
-{% macro self_heal_finalize() %}
+{% macro self_heal_finalize(wired_by='consumer') %}
   {%- set run = graph.get('_self_heal_run') if execute else none -%}
   {%- if run is none or run.invocation_id != invocation_id or run.state != 'in_progress' -%}{{ return('') }}{%- endif -%}
   {{ return(self_heal_record_failure(run)) }}

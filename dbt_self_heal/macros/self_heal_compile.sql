@@ -1,0 +1,46 @@
+{#- Compile a node as dbt's compiler does (compilation.py): render its raw code in its own context, then inject the
+    CTEs of the ephemeral models it refs, each compiled in its own context, nested ones first. -#}
+{% macro self_heal_compile(node) %}
+  {%- set frame = self_heal_enter_node(node) -%}
+  {%- set sql = render(self_heal_config_calls(node.raw_code)) -%}
+  {%- do self_heal_leave_node() -%}
+  {%- set ctes = [] -%}
+  {%- set seen = [] -%}
+  {%- for uid in frame.ctes -%}
+    {%- set ephemeral = self_heal_engine().manifest.nodes[uid] -%}
+    {%- set compiled = self_heal_compile(ephemeral) -%}
+    {%- for cte in compiled.ctes if cte.id not in seen -%}
+      {%- do seen.append(cte.id) -%}{%- do ctes.append(cte) -%}
+    {%- endfor -%}
+    {%- if uid not in seen -%}
+      {%- do seen.append(uid) -%}
+      {#- dbt wraps the ephemeral's SQL in newlines, so a trailing `-- comment` cannot swallow the parenthesis. -#}
+      {%- do ctes.append({'id': uid, 'sql': ' __dbt__cte__' ~ ephemeral.identifier ~ ' as (\n'
+                                           ~ compiled.pre_injected ~ '\n)'}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return({'sql': self_heal_inject_ctes(sql, ctes), 'pre_injected': sql, 'ctes': ctes}) }}
+{% endmacro %}
+
+{#- `{{ config(...) }}` in a model's code is a no-op at run time. The node's `config` is a namespace (get, require,
+    ...) that Jinja cannot make callable, so the call is routed to the hook's own config object, which returns ''. -#}
+{% macro self_heal_config_calls(raw_code) %}
+  {{ return(modules.re.sub('(\{\{-?\s*)config\s*\(', '\\1self_heal_config_call(', raw_code)) }}
+{% endmacro %}
+
+{#- dbt's inject_ctes_into_sql: after a leading top-level WITH, or as a new WITH before the first token. -#}
+{% macro self_heal_inject_ctes(sql, ctes) %}
+  {%- if not ctes -%}{{ return(sql) }}{%- endif -%}
+  {%- set joined = ctes | map(attribute='sql') | join(', ') -%}
+  {%- set leading = modules.re.match('^((?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*)', sql, modules.re.S).group(1) -%}
+  {%- set rest = sql[leading | length:] -%}
+  {%- set with_keyword = modules.re.match('(?i)with\\b', rest) -%}
+  {%- if with_keyword -%}
+    {%- set recursive = modules.re.match('(?i)with(\s+)recursive\\b', rest) -%}
+    {%- set keyword = recursive.group(0) if recursive else rest[:4] -%}
+    {{ return(leading ~ keyword ~ joined ~ ', ' ~ rest[keyword | length:]) }}
+  {%- endif -%}
+  {#- No WITH: dbt inserts one before the first non-whitespace token (a comment counts as a token). -#}
+  {%- set spaces = modules.re.match('^\s*', sql).group(0) -%}
+  {{ return(spaces ~ 'with' ~ joined ~ ' ' ~ sql[spaces | length:]) }}
+{% endmacro %}

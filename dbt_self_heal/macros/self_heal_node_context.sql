@@ -1,0 +1,186 @@
+{#- A node's own runtime context, built inside the on-run-start hook.
+
+    dbt compiles and materializes a node with a context generated for that node (context/providers.py,
+    generate_runtime_model_context), which no Jinja code can call. The hook's context is a live dict that every macro
+    reads when it is called, so the heal swaps in the node's values for the entries that differ between nodes
+    (model, this, config, ref, source, var, database, schema, pre/post hooks, sql) while it compiles and
+    materializes the node, and restores them afterwards. Values come from dbt's own objects wherever possible:
+    the manifest's node, its `resolve_ref` / `resolve_source` (versions, latest_version, packages), the ref
+    resolver's `create_relation` (--empty limits, defer) and `api.Relation.create_from` (quoting policy). -#}
+
+{#- The engine shared by the macros below: dbt's manifest and runtime config, reached through the hook's ref
+    resolver, and the stack of nodes being compiled (an ephemeral parent is compiled inside its child). -#}
+{% macro self_heal_engine() %}
+  {%- if 'self_heal__engine_state' not in context -%}
+    {%- set resolver = context['ref'] -%}
+    {%- do context.update({'self_heal__engine_state': {
+        'resolver': resolver, 'manifest': resolver.manifest, 'config': resolver.config, 'stack': [],
+        'hook_values': {}, 'no_default': '__self_heal_no_default__'}}) -%}
+  {%- endif -%}
+  {{ return(context['self_heal__engine_state']) }}
+{% endmacro %}
+
+{#- Enter a node: push its frame and swap its values into the context; returns the frame. -#}
+{% macro self_heal_enter_node(node, compiled_sql=none) %}
+  {%- set engine = self_heal_engine() -%}
+  {%- if not engine.stack -%}
+    {%- for key in self_heal_node_context_keys() -%}
+      {%- do engine.hook_values.update({key: context.get(key)}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- set frame = {'node': node, 'ctes': [], 'sql': compiled_sql} -%}
+  {%- do engine.stack.append(frame) -%}
+  {%- do context.update(self_heal_node_values(frame)) -%}
+  {{ return(frame) }}
+{% endmacro %}
+
+{#- Leave the innermost node: the context gets the enclosing node's values back, or the hook's own. -#}
+{% macro self_heal_leave_node() %}
+  {%- set engine = self_heal_engine() -%}
+  {%- do engine.stack.pop() -%}
+  {%- if engine.stack -%}
+    {%- do context.update(self_heal_node_values(engine.stack[-1])) -%}
+  {%- else -%}
+    {%- do context.update(engine.hook_values) -%}
+  {%- endif -%}
+{% endmacro %}
+
+{% macro self_heal_node_context_keys() %}
+  {{ return(['model', 'this', 'config', 'ref', 'source', 'var', 'database', 'schema', 'pre_hooks', 'post_hooks',
+             'sql', 'compiled_code', 'write', 'defer_relation', 'self_heal_config_call']) }}
+{% endmacro %}
+
+{% macro self_heal_node_values(frame) %}
+  {%- set engine = self_heal_engine() -%}
+  {%- set node = frame.node -%}
+  {%- set model = node.to_dict(omit_none=true) -%}
+  {#- As dbt does for the model variable: contract types aliased to the adapter's type names. -#}
+  {%- if node.contract is defined and node.contract.alias_types -%}
+    {%- for column in model.get('columns', {}).values() if column.get('data_type') -%}
+      {%- do column.update({'data_type': api.Column.translate_type(column.data_type)}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- if frame.sql is not none -%}
+    {%- do model.update({'compiled_code': frame.sql, 'compiled_sql': frame.sql, 'compiled': true,
+                         'extra_ctes_injected': true}) -%}
+  {%- endif -%}
+  {%- set pre_hooks = [] -%}
+  {%- set post_hooks = [] -%}
+  {%- for hook in node.config.pre_hook -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {%- for hook in node.config.post_hook -%}{%- do post_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {{ return({
+      'model': model,
+      'this': api.Relation.create_from(engine.config, node),
+      'config': namespace(get=self_heal_config_get, require=self_heal_config_require, set=self_heal_config_set,
+                          meta_get=self_heal_config_meta_get, meta_require=self_heal_config_meta_require,
+                          persist_relation_docs=self_heal_config_persist_relation_docs,
+                          persist_column_docs=self_heal_config_persist_column_docs),
+      'self_heal_config_call': engine.hook_values.config,
+      'ref': self_heal_node_ref,
+      'source': self_heal_node_source,
+      'var': self_heal_node_var,
+      'database': node.database,
+      'schema': node.schema,
+      'pre_hooks': pre_hooks,
+      'post_hooks': post_hooks,
+      'sql': frame.sql,
+      'compiled_code': frame.sql,
+      'write': self_heal_noop,
+      'defer_relation': none,
+  }) }}
+{% endmacro %}
+
+{% macro self_heal_current_node() %}
+  {{ return(self_heal_engine().stack[-1].node) }}
+{% endmacro %}
+
+{#- Accepts and ignores any arguments (Jinja lets a macro that mentions varargs/kwargs take them). -#}
+{% macro self_heal_noop() %}{%- if varargs or kwargs -%}{%- endif -%}{{ return('') }}{% endmacro %}
+
+{#- ref() as the node's own resolver answers it; an ephemeral parent becomes a CTE the compiler injects. -#}
+{% macro self_heal_node_ref(first, second=none, version=none, v=none) %}
+  {%- set engine = self_heal_engine() -%}
+  {%- set frame = engine.stack[-1] -%}
+  {%- set name = second if second is not none else first -%}
+  {%- set package = first if second is not none else none -%}
+  {%- set wanted = version if version is not none else v -%}
+  {%- set target = engine.manifest.resolve_ref(frame.node, name, package, wanted, engine.config.project_name,
+                                               frame.node.package_name) -%}
+  {%- if target is none or target.unique_id is not defined -%}
+    {{ exceptions.raise_compiler_error("Model '" ~ frame.node.unique_id ~ "' depends on a node named '" ~ name
+        ~ "'" ~ (" with version '" ~ wanted ~ "'" if wanted is not none else "") ~ " which "
+        ~ ("is disabled" if target is not none else "was not found")) }}
+  {%- endif -%}
+  {%- if target.is_ephemeral_model -%}
+    {%- if target.unique_id not in frame.ctes -%}{%- do frame.ctes.append(target.unique_id) -%}{%- endif -%}
+    {{ return(api.Relation.create_ephemeral_from(target, limit=engine.resolver.resolve_limit)) }}
+  {%- endif -%}
+  {{ return(engine.resolver.create_relation(target)) }}
+{% endmacro %}
+
+{#- source() as dbt resolves it for the node's package; source quoting ignores project-level quoting (dbt docs). -#}
+{% macro self_heal_node_source(source_name, table_name) %}
+  {%- set engine = self_heal_engine() -%}
+  {%- set node = engine.stack[-1].node -%}
+  {%- set target = engine.manifest.resolve_source(source_name, table_name, engine.config.project_name,
+                                                  node.package_name) -%}
+  {%- if target is none or target.unique_id is not defined -%}
+    {{ exceptions.raise_compiler_error("Model '" ~ node.unique_id ~ "' depends on a source named '" ~ source_name
+        ~ "." ~ table_name ~ "' which was not found") }}
+  {%- endif -%}
+  {{ return(api.Relation.create_from(namespace(quoting={}), target, limit=engine.resolver.resolve_limit)) }}
+{% endmacro %}
+
+{#- var() scoped as dbt scopes it for the node (context/providers.py ModelConfiguredVar): --vars, then the root
+    project's vars for the node's package and its global vars, then the node's own package's. -#}
+{% macro self_heal_node_var(name, default='__self_heal_no_default__') %}
+  {%- set engine = self_heal_engine() -%}
+  {%- set node = engine.stack[-1].node -%}
+  {%- set projects = [engine.config] -%}
+  {%- if node.package_name != engine.config.project_name -%}
+    {%- set dependency = engine.config.load_dependencies().get(node.package_name) -%}
+    {%- if dependency -%}{%- do projects.append(dependency) -%}{%- endif -%}
+  {%- endif -%}
+  {%- if name in engine.config.cli_vars -%}{{ return(engine.config.cli_vars[name]) }}{%- endif -%}
+  {%- for project in projects -%}
+    {%- set declared = project.vars.vars -%}
+    {%- set scoped = declared.get(node.package_name) -%}
+    {%- if scoped is mapping and name in scoped -%}{{ return(scoped[name]) }}{%- endif -%}
+    {%- if name in declared -%}{{ return(declared[name]) }}{%- endif -%}
+  {%- endfor -%}
+  {%- if default != engine.no_default -%}{{ return(default) }}{%- endif -%}
+  {{ exceptions.raise_compiler_error("Required var '" ~ name ~ "' not found in config:\nVars supplied to "
+      ~ node.name ~ " = {}") }}
+{% endmacro %}
+
+{#- config.get / require / ... read the node's config, as RuntimeConfigObject does. -#}
+{% macro self_heal_config_get(name, default=none, validator=none) %}
+  {{ return(self_heal_current_node().config.get(name, default)) }}
+{% endmacro %}
+
+{% macro self_heal_config_require(name, validator=none) %}
+  {%- set value = self_heal_current_node().config.get(name, '__self_heal_missing__') -%}
+  {%- if value == '__self_heal_missing__' -%}
+    {{ exceptions.raise_compiler_error("Model '" ~ self_heal_current_node().unique_id
+        ~ "' does not define a required config parameter '" ~ name ~ "'.") }}
+  {%- endif -%}
+  {{ return(value) }}
+{% endmacro %}
+
+{% macro self_heal_config_meta_get(name, default=none, validator=none) %}
+  {{ return(self_heal_current_node().config.meta_get(name, default)) }}
+{% endmacro %}
+
+{% macro self_heal_config_meta_require(name, validator=none) %}
+  {{ return(self_heal_current_node().config.meta_get(name)) }}
+{% endmacro %}
+
+{% macro self_heal_config_set(name, value) %}{{ return('') }}{% endmacro %}
+
+{% macro self_heal_config_persist_relation_docs() %}
+  {{ return((self_heal_current_node().config.get('persist_docs') or {}).get('relation', false)) }}
+{% endmacro %}
+
+{% macro self_heal_config_persist_column_docs() %}
+  {{ return((self_heal_current_node().config.get('persist_docs') or {}).get('columns', false)) }}
+{% endmacro %}
