@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-
 from selfheal.packages import missing_packages
 
 REPO = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
 PROJECT_PARTS = (
-    "dbt_project.yml", "profiles.yml", "packages.yml", "dbt_self_heal", "macros", "models", "seeds", "data", "tests/dbt",
+    "dbt_project.yml", "profiles.yml", "packages.yml", "package-lock.yml", "dbt_self_heal",
+    "macros", "models", "seeds", "data", "tests/dbt",
 )  # fmt: skip
 STATE_TABLE = "self_heal_state"
 
@@ -78,9 +78,8 @@ def run_dbt(
     A project whose declared packages are not installed gets `dbt deps` first, as the wrapper does.
     """
     work = work_dir or db_path.parent
-    if args[0] != "deps" and missing_packages(project_dir):
-        deps = run_dbt(["deps"], db_path, project_dir=project_dir, work_dir=work, timeout=timeout)
-        assert deps.returncode == 0, deps.messages
+    if args[0] != "deps":
+        install_packages(project_dir)
     cmd = [
         str(DBT),
         "--log-format",
@@ -110,8 +109,18 @@ def run_dbt(
     return run
 
 
-def copy_project(dest: Path, source: Path = REPO) -> Path:
-    """A private copy of the reference workspace's dbt project that a test may break."""
+def install_packages(project_dir: Path) -> None:
+    """`dbt deps` for a project whose declared packages are not installed (local packages install offline)."""
+    if missing_packages(project_dir):
+        cmd = [str(DBT), "deps", "--project-dir", str(project_dir), "--profiles-dir", str(REPO)]
+        proc = subprocess.run(cmd, cwd=project_dir, env=dbt_env(project_dir / "unused.duckdb"), capture_output=True,
+                              text=True, timeout=300, check=False)  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def copy_project(dest: Path, source: Path = REPO, *, install: bool = True) -> Path:
+    """A private copy of the reference workspace's dbt project that a test may break, its packages installed
+    unless `install` is false (the wrapper installs them itself)."""
     for part in PROJECT_PARTS:
         src = source / part
         target = dest / part
@@ -120,6 +129,8 @@ def copy_project(dest: Path, source: Path = REPO) -> Path:
         elif src.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target)
+    if install:
+        install_packages(dest)
     return dest
 
 
@@ -175,3 +186,54 @@ def state_rows(db_path: Path) -> list[dict[str, Any]]:
         cur = con.execute(f"select * from {STATE_TABLE} order by started_at")
         names = [d[0] for d in cur.description or []]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def catalog(db_path: Path) -> dict[str, dict[str, Any]]:
+    """Per relation (`schema.name`), everything a build decides, read back from DuckDB's own catalog: kind, columns in
+    order (name, type, nullable, comment), relation comment, constraints (type, columns, expression, referenced table
+    and columns), indexes, row count and an order-independent row digest (md5 of the sorted row hashes). The entry of
+    any `audit_log` also lists its rows, sorted. The self-heal state/record tables (`self_heal_*`) are left out."""
+    result: dict[str, dict[str, Any]] = {}
+    if not db_path.exists():
+        return result
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        kinds = con.execute(
+            "select schema_name, table_name, 'table', comment from duckdb_tables() "
+            "where database_name = current_database() union all "
+            "select schema_name, view_name, 'view', comment from duckdb_views() "
+            "where database_name = current_database() and not internal order by 1, 2"
+        ).fetchall()
+        for schema, name, kind, comment in kinds:
+            if name.startswith("self_heal_"):
+                continue
+            where = [schema, name]
+            columns = con.execute(
+                "select column_name, data_type, is_nullable, comment from duckdb_columns() "
+                "where database_name = current_database() and schema_name = ? and table_name = ? "
+                "order by column_index",
+                where,
+            ).fetchall()
+            constraints = con.execute(
+                "select constraint_type, constraint_column_names, expression, referenced_table, "
+                "referenced_column_names from duckdb_constraints() "
+                "where database_name = current_database() and schema_name = ? and table_name = ? order by all",
+                where,
+            ).fetchall()
+            indexes = con.execute(
+                "select index_name, is_unique, expressions, sql from duckdb_indexes() "
+                "where database_name = current_database() and schema_name = ? and table_name = ? order by all",
+                where,
+            ).fetchall()
+            quoted = '"{}"."{}"'.format(schema.replace('"', '""'), name.replace('"', '""'))
+            rows, digest = con.execute(
+                "select count(*), md5(coalesce(string_agg(h::varchar, ',' order by h), '')) "
+                f"from (select hash(t) as h from {quoted} as t)"
+            ).fetchone() or (0, "")
+            entry: dict[str, Any] = {
+                "kind": kind, "comment": comment, "columns": columns, "constraints": constraints,
+                "indexes": indexes, "rows": rows, "digest": digest,
+            }  # fmt: skip
+            if name == "audit_log":
+                entry["audit_rows"] = con.execute(f"select * from {quoted} order by all").fetchall()
+            result[f"{schema}.{name}"] = entry
+    return result

@@ -21,16 +21,14 @@
   {%- endif -%}
   {%- set header = self_heal_seed_header(path, delimiter) -%}
 
-  {%- set declared = {} -%}
-  {%- for name, type in (node.config.get('column_types') or {}).items() -%}
-    {%- do declared.update({name | lower: type}) -%}
-  {%- endfor -%}
+  {#- dbt looks column_types up by the exact header name (a key `id` does not type a column `ID`). -#}
+  {%- set declared = node.config.get('column_types') or {} -%}
   {%- set untyped = header | reject('in', declared) | list -%}
   {%- set inferred = self_heal_infer_seed_types(path, csv_options, header, untyped) if untyped else {} -%}
 
   {%- set columns = [] -%}
   {%- for name in header -%}
-    {%- do columns.append((name, declared.get(name | lower) or inferred[name])) -%}
+    {%- do columns.append((name, declared.get(name) or inferred[name])) -%}
   {%- endfor -%}
 
   {%- set problem = self_heal_seed_rejects(path, csv_options, columns) -%}
@@ -52,22 +50,27 @@
   {{ return({'sql': [ddl, load], 'error': none}) }}
 {% endmacro %}
 
-{#- Types for columns without column_types, as dbt's agate type tester infers them: whole numbers -> integer,
-    numbers with decimals -> double, %Y-%m-%d -> date, timestamps -> timestamp, true/false -> boolean,
-    else text; a column with no values at all is integer. -#}
+{#- Types for columns without column_types, as dbt's agate type tester (dbt_common agate_helper) and dbt-duckdb's
+    convert_type give them, tested in agate's order: numbers -> DOUBLE when any value is not whole (agate
+    normalizes, so 1.0 and 1e5 are whole) else INTEGER; '%Y-%m-%d' -> DATE; '%Y-%m-%d %H:%M:%S' or ISO 8601 with a
+    'T' -> TIMESTAMP; true/false in any case -> BOOLEAN; anything else (e.g. '2024/01/15', '2024-01-15 10:30') ->
+    VARCHAR. Values are trimmed; '' and 'null' in any case are nulls; a column with no values at all is INTEGER. -#}
 {% macro self_heal_infer_seed_types(path, csv_options, header, column_names) %}
   {%- set sql -%}
     select
     {%- for name in column_names %}
-      {%- set v = "nullif(nullif(trim(" ~ adapter.quote(name) ~ "), ''), 'null')" %}
+      {%- set v = "(case when lower(trim(" ~ adapter.quote(name) ~ ")) in ('', 'null') then null else trim("
+                  ~ adapter.quote(name) ~ ") end)" %}
+      {%- set d = "try_cast(" ~ v ~ " as double)" %}
       case
         when count({{ v }}) = 0 then 'integer'
-        when bool_and({{ v }} is null or (try_cast({{ v }} as double) is not null
+        when bool_and({{ v }} is null or ({{ d }} is not null
                             and lower({{ v }}) not in ('nan', 'inf', '-inf', 'infinity', '-infinity')))
-          then case when bool_or(regexp_matches({{ v }}, '\.[0-9]|[eE]-')) then 'double' else 'integer' end
+          then case when bool_or({{ d }} <> trunc({{ d }})) then 'double' else 'integer' end
         when bool_and({{ v }} is null or try_strptime({{ v }}, '%Y-%m-%d') is not null) then 'date'
-        when bool_and({{ v }} is null or try_cast({{ v }} as timestamp) is not null) then 'timestamp'
-        when bool_and({{ v }} is null or lower({{ v }}) in ('true', 'false')) then 'boolean'
+        when bool_and({{ v }} is null or try_strptime({{ v }}, '%Y-%m-%d %H:%M:%S') is not null
+                      or (contains({{ v }}, 'T') and try_cast({{ v }} as timestamp) is not null)) then 'timestamp'
+        when bool_and({{ v }} is null or lower(replace({{ v }}, ',', '')) in ('true', 'false')) then 'boolean'
         else 'varchar'
       end{{ ',' if not loop.last }}
     {%- endfor %}
@@ -97,7 +100,31 @@
   {%- if rejects | length > 0 -%}
     {{ return("line " ~ rejects[0][0] ~ ": " ~ rejects[0][1]) }}
   {%- endif -%}
-  {{ return(none) }}
+  {{ return(self_heal_seed_cast_errors(path, csv_options, columns)) }}
+{% endmacro %}
+
+{#- The first value that the seed's column type cannot hold (the COPY would fail on it), as "line n: ...". -#}
+{% macro self_heal_seed_cast_errors(path, csv_options, columns) %}
+  {%- set checks = [] -%}
+  {%- for name, type in columns if type | lower not in ['varchar', 'text', 'string'] -%}
+    {%- set v = adapter.quote(name) -%}
+    {%- do checks.append("when " ~ v ~ " <> '' and try_cast(" ~ v ~ " as " ~ type ~ ") is null then "
+        ~ self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
+  {%- endfor -%}
+  {%- if not checks -%}{{ return(none) }}{%- endif -%}
+  {%- set names = [] -%}
+  {%- for name, type in columns -%}{%- do names.append(name) -%}{%- endfor -%}
+  {%- set sql -%}
+    select line, problem from (
+      select row_number() over () + 1 as line, case {{ checks | join(' ') }} end as problem
+      from read_csv({{ self_heal_sql_string(path) }}, {{ csv_options }}, {{ self_heal_varchar_columns(names) }},
+                    auto_detect=false, quote='"', escape='"')
+    ) where problem is not null order by line limit 1
+  {%- endset -%}
+  {%- set rows = run_query(sql).rows -%}
+  {%- if rows | length == 0 -%}{{ return(none) }}{%- endif -%}
+  {%- set column, type, value = rows[0][1].split('|', 2) -%}
+  {{ return("line " ~ rows[0][0] ~ ": column " ~ column ~ " (" ~ type ~ ") cannot hold the value \"" ~ value ~ "\"") }}
 {% endmacro %}
 
 {#- The CSV's column names from its first line, read without DuckDB's dialect sniffer, which fails on ragged files. -#}
@@ -105,7 +132,11 @@
   {%- set first = run_query("select split_part(replace(content, chr(13), ''), chr(10), 1) from read_text("
                             ~ self_heal_sql_string(path) ~ ")").rows[0][0] -%}
   {%- set names = [] -%}
-  {%- for name in first.split(delimiter) -%}{%- do names.append(name.strip().strip('"')) -%}{%- endfor -%}
+  {#- Kept as agate's CSV reader keeps them: surrounding spaces stay (`id, name` has a column " name"). -#}
+  {%- for name in first.split(delimiter) -%}
+    {%- set quoted = name | length > 1 and name.startswith('"') and name.endswith('"') -%}
+    {%- do names.append(name[1:-1].replace('""', '"') if quoted else name) -%}
+  {%- endfor -%}
   {{ return(names) }}
 {% endmacro %}
 

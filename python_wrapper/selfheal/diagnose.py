@@ -22,11 +22,6 @@ from selfheal.errors import (
 from selfheal.events import DbtEvent
 from selfheal.health import classify_open_error, is_known_corruption, parse_lock_holder, process_cmdline
 
-_LINE = re.compile(r"^LINE \d+:\s?(?P<snippet>.*)$", re.MULTILINE)
-_DDL = re.compile(
-    r'(?:create\s+(?:or\s+replace\s+)?(?:table|view)|insert\s+into)\s+(?:"[^"]*"\.)*"(?P<name>[^"]+)"',
-    re.IGNORECASE,
-)
 _IN_NODE = re.compile(
     r"(?:Error|error) in (?P<kind>model|seed|test|unit_test) (?P<name>[\w.]+) \((?P<path>[^)]+)\)"
 )
@@ -62,35 +57,19 @@ def error_texts(events: list[DbtEvent]) -> list[str]:
     return [t for t in dict.fromkeys(texts) if t.strip()]
 
 
-def compiled_hook_sql(target_dir: Path) -> str | None:
-    """The compiled second on-run-start hook (the model DDL of the healing transaction), if dbt wrote it."""
-    for path in sorted(target_dir.glob("compiled/*/*/hooks/*on-run-start-1.sql")):
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError:
-            return None
-    return None
-
-
-def model_for_snippet(sql: str, error: str) -> str | None:
-    """The model whose DDL contains the line DuckDB quotes as `LINE n: <snippet>`."""
-    match = _LINE.search(error)
-    if not match:
-        return None
-    snippet = match["snippet"].strip().removesuffix("...").removeprefix("...").strip()
-    if not snippet:
-        return None
-    position = sql.find(snippet)
-    if position < 0:
-        position = sql.find(snippet[:40])
-    if position < 0:
-        return None
-    owner: str | None = None
-    for ddl in _DDL.finditer(sql):
-        if ddl.start() > position:
-            break
-        owner = ddl["name"]
-    return owner
+def unfinished_node(events: list[DbtEvent]) -> dict[str, object] | None:
+    """The node the heal was building when the run stopped: started, never completed (its `node` events)."""
+    open_nodes: dict[str, dict[str, object]] = {}
+    for event in events:
+        heal = event.heal
+        if heal is None or heal.kind != "node":
+            continue
+        uid = str(heal.payload.get("unique_id"))
+        if heal.status == "started":
+            open_nodes[uid] = heal.payload
+        else:
+            open_nodes.pop(uid, None)
+    return list(open_nodes.values())[-1] if open_nodes else None
 
 
 def classify_failure(
@@ -133,19 +112,21 @@ def classify_failure(
             )
     if "simulation_year" in lower and "outside the configured range" in lower:
         return SimulationYearError(first)
-    if step in ("build_foundation", "verify"):
-        # The hook cannot see the database's error; dbt prints it as "<hook> failed, error: ...".
-        first = next((t for t in texts if "on-run-start" in t and "failed, error" in t), first)
-        sql = compiled_hook_sql(target_dir) if target_dir else None
-        model = model_for_snippet(sql, joined) if sql else None
-        if model == "stg_census" or (model is None and _READ_CSV_ERROR.search(joined)):
+    building = unfinished_node(events)
+    if building is not None or step in ("build_foundation", "verify"):
+        # dbt stops the run at the statement that failed; the heal's last unfinished `node` event names the node.
+        name = str(building["name"]) if building else None
+        kind = str(building.get("resource_type", "model")) if building else "model"
+        if name == "stg_census" or (name is None and _READ_CSV_ERROR.search(joined)):
             return CensusFormatError(f"the census file could not be read while initializing: {first}")
-        where = f"model {model}" if model else "a model of the healing transaction"
+        if kind == "seed":
+            return SeedFileError(f"initialization failed loading seed {name}: {first}")
+        where = f"{kind} {name}" if name else "a model of the healing transaction"
         return ModelError(
             f"initialization failed building {where}: {first}",
-            f"fix the SQL of {model or 'that model'} (models/**/{model or '<model>'}.sql), then rerun; "
-            f"`dbt build --select {model or '<model>'} --vars '{{self_heal_enabled: false}}'` "
-            "shows dbt's own error.",
+            f"fix the SQL of {name or 'that model'} (models/**/{name or '<model>'}.sql), then rerun; "
+            f"`dbt build --select {name or '<model>'} --vars '{{self_heal_enabled: false}}'` "
+            "shows dbt's own error. Nothing of the initialization was kept.",
         )
     node = _IN_NODE.search(joined)
     if (node and node["kind"] == "model") or ("compilation error" in lower and "model" in lower):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.wrapper.selfheal_helpers import PROJECT, SELFHEAL, Runner, cli_env
+from tests.harness import copy_project
+from tests.wrapper.selfheal_helpers import SELFHEAL, Runner, cli_env
 
 
 @pytest.fixture
@@ -37,14 +37,4 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A private copy of the dbt project, for tests that break a seed or a model."""
-    target = tmp_path / "project"
-    target.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml", "packages.yml"):
-        if (PROJECT / name).exists():
-            shutil.copy2(PROJECT / name, target / name)
-    for name in ("macros", "models", "seeds", "data"):
-        shutil.copytree(PROJECT / name, target / name)
-    (target / "tests" / "dbt").mkdir(parents=True)
-    if (PROJECT / "tests" / "dbt").is_dir():
-        shutil.copytree(PROJECT / "tests" / "dbt", target / "tests" / "dbt", dirs_exist_ok=True)
-    return target
+    return copy_project(tmp_path / "project", install=False)

@@ -10,7 +10,7 @@ import pytest
 from selfheal import errors
 from selfheal.api import dbt_vars
 from selfheal.dbt import dbt_command
-from selfheal.diagnose import classify_failure, model_for_snippet
+from selfheal.diagnose import classify_failure
 from selfheal.disk import INPUT_SIZE_FACTOR, check_disk, estimate_required_bytes
 from selfheal.events import DbtEvent, parse_line
 from selfheal.health import check_database, classify_open_error, move_aside, parse_lock_holder
@@ -164,15 +164,19 @@ def test_stale_owner_file_never_blocks_and_is_overwritten(tmp_path: Path) -> Non
     assert not ws.owner_path.exists()
 
 
-def test_compiled_hook_snippet_names_the_failing_model() -> None:
-    sql = (
-        'create table "db"."main"."int_a" as (\n select 1 as x\n);\n'
-        'create table "db"."main"."int_b" as (\n select nope_column from foo\n);'
-    )
-    error = (
-        'Binder Error: Referenced column "nope_column" not found\n\nLINE 2:  select nope_column from foo\n  ^'
-    )
-    assert model_for_snippet(sql, error) == "int_b"
+def test_the_node_the_heal_was_building_when_dbt_stopped_is_named() -> None:
+    events = [
+        parse_line(jinja({"event": "node", "status": "started", "unique_id": "model.p.int_a", "name": "int_a"})),
+        parse_line(jinja({"event": "node", "status": "completed", "unique_id": "model.p.int_a", "name": "int_a"})),
+        parse_line(jinja({"event": "node", "status": "started", "unique_id": "model.p.int_b", "name": "int_b",
+                          "resource_type": "model"})),
+        parse_line('{"info": {"name": "MainEncounteredError", "level": "error", "msg": "Runtime Error\\n  '
+                   'Binder Error: Referenced column nope not found"}, "data": {}}'),
+    ]
+    error = classify_failure(events, 2)
+    assert isinstance(error, errors.ModelError)
+    assert "model int_b" in error.message and "Binder Error" in error.message
+    assert "int_b" in error.remediation
 
 
 def test_hook_failure_in_build_foundation_is_a_model_error() -> None:
