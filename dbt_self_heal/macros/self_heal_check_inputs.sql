@@ -12,7 +12,7 @@
   {%- if wanted | length == 0 -%}{{ return(problems) }}{%- endif -%}
   {%- set sql -%}
     {%- for var_name, path, _ in wanted -%}
-      select {{ loop.index0 }} as i, (select count(*) from glob({{ self_heal_sql_string(path or '') }})) as n
+      select {{ loop.index0 }} as i, (select count(*) from glob({{ dbt_self_heal.self_heal_sql_string(path or '') }})) as n
       {{ 'union all' if not loop.last }}
     {% endfor -%}
   {%- endset -%}
@@ -64,9 +64,9 @@
   {%- set keys = [] -%}
   {%- for uid in readers -%}
     {%- set source = graph.sources[uid] -%}
-    {%- do keys.append(self_heal_relation_key(source.database, source.schema, source.identifier)) -%}
+    {%- do keys.append(dbt_self_heal.self_heal_relation_key(source.database, source.schema, source.identifier)) -%}
   {%- endfor -%}
-  {%- set existing = self_heal_existing_relations(keys) -%}
+  {%- set existing = dbt_self_heal.self_heal_existing_relations(keys) -%}
   {%- set problems = [] -%}
   {%- for uid, names in readers.items() -%}
     {%- set source = graph.sources[uid] -%}

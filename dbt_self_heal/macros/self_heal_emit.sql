@@ -2,7 +2,7 @@
 {% macro self_heal_emit(event, message=none) %}
   {%- set payload = {'event': event.pop('event')} -%}
   {%- do payload.update(event) -%}
-  {%- do payload.update({'invocation_id': invocation_id, 'emitted_at': self_heal_now()}) -%}
+  {%- do payload.update({'invocation_id': invocation_id, 'emitted_at': dbt_self_heal.self_heal_now()}) -%}
   {%- if message -%}
     {%- do payload.update({'message': message}) -%}
     {%- do log('Self-heal: ' ~ message, info=true) -%}
@@ -22,11 +22,11 @@
 {% endmacro %}
 
 {% macro self_heal_step_event(step, status, started_at, relations, error=none) %}
-  {%- set completed_at = none if status == 'started' else self_heal_now() -%}
+  {%- set completed_at = none if status == 'started' else dbt_self_heal.self_heal_now() -%}
   {%- set event = {
       'event': 'step', 'step': step, 'status': status, 'started_at': started_at,
       'completed_at': completed_at,
-      'duration_seconds': none if status == 'started' else self_heal_seconds_since(started_at),
+      'duration_seconds': none if status == 'started' else dbt_self_heal.self_heal_seconds_since(started_at),
       'relations': relations,
   } -%}
   {%- if error -%}{%- do event.update({'error': error}) -%}{%- endif -%}

@@ -10,7 +10,7 @@
     select lower(table_catalog || '.' || table_schema || '.' || table_name) as relation_key
     from information_schema.tables
     where lower(table_catalog || '.' || table_schema || '.' || table_name) in (
-      {%- for key in keys -%}{{ self_heal_sql_string(key) }}{{ ', ' if not loop.last }}{%- endfor -%}
+      {%- for key in keys -%}{{ dbt_self_heal.self_heal_sql_string(key) }}{{ ', ' if not loop.last }}{%- endfor -%}
     )
   {%- endset -%}
   {%- for row in run_query(sql).rows -%}{%- do found.update({row[0]: true}) -%}{%- endfor -%}
@@ -22,7 +22,7 @@
   {%- set found = {} -%}
   {%- if keys | length == 0 -%}{{ return(found) }}{%- endif -%}
   {%- set wanted -%}
-    ({%- for key in keys -%}{{ self_heal_sql_string(key) }}{{ ', ' if not loop.last }}{%- endfor -%})
+    ({%- for key in keys -%}{{ dbt_self_heal.self_heal_sql_string(key) }}{{ ', ' if not loop.last }}{%- endfor -%})
   {%- endset -%}
   {%- set sql -%}
     select relation_key from (

@@ -4,69 +4,69 @@
     connection, so macros that run statements while a node compiles join it. Each node is compiled only after
     everything it depends on exists, and materialized before the next is compiled. -#}
 {% macro self_heal_heal(needs, absent, readers, check_started, state_table_exists) %}
-  {%- set plan = self_heal_plan(absent) -%}
+  {%- set plan = dbt_self_heal.self_heal_plan(absent) -%}
   {%- set missing = plan.seeds + plan.models -%}
-  {%- set missing_names = self_heal_names(missing) -%}
-  {%- do self_heal_emit(self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
+  {%- set missing_names = dbt_self_heal.self_heal_names(missing) -%}
+  {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
   {#- Only a heal can follow an interruption (its transaction was rolled back), so healthy runs skip this query. -#}
-  {%- if state_table_exists -%}{%- do self_heal_close_interrupted() -%}{%- endif -%}
-  {%- do self_heal_emit({'event': 'heal_start', 'missing': missing_names, 'needed_count': needs.needed | length,
-                         'seeds': self_heal_names(plan.seeds),
-                         'models': self_heal_names(plan.models),
-                         'deferred': self_heal_names(needs.deferred)},
+  {%- if state_table_exists -%}{%- do dbt_self_heal.self_heal_close_interrupted() -%}{%- endif -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'heal_start', 'missing': missing_names, 'needed_count': needs.needed | length,
+                         'seeds': dbt_self_heal.self_heal_names(plan.seeds),
+                         'models': dbt_self_heal.self_heal_names(plan.models),
+                         'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
       "initializing the workspace: " ~ missing | length ~ " of " ~ needs.needed | length ~ " needed relations are missing ("
       ~ missing_names | join(', ') ~ ")") -%}
-  {%- do self_heal_record_attempt(plan, check_started, missing_names, state_table_exists) -%}
-  {%- set run = self_heal_start_run(plan, check_started, missing_names) -%}
-  {%- do run.steps.append(self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
+  {%- do dbt_self_heal.self_heal_record_attempt(plan, check_started, missing_names, state_table_exists) -%}
+  {%- set run = dbt_self_heal.self_heal_start_run(plan, check_started, missing_names) -%}
+  {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
-  {%- set problems = self_heal_check_buildable(missing) + self_heal_check_inputs(missing + readers)
-                     + self_heal_check_sources(missing) -%}
+  {%- set problems = dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
+                     + dbt_self_heal.self_heal_check_sources(missing) -%}
   {%- set seed_sql = {} -%}
   {%- for uid in plan.seeds if not problems -%}
-    {%- set seed = self_heal_seed_sql(graph.nodes[uid]) -%}
+    {%- set seed = dbt_self_heal.self_heal_seed_sql(graph.nodes[uid]) -%}
     {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
     {%- do seed_sql.update({uid: seed.sql}) -%}
   {%- endfor -%}
   {%- if problems -%}
     {#- Nothing was built: the hook fails as a statement, dbt skips the selected nodes and on-run-end records it. -#}
     {%- do run.update({'error': problems | join(' | ')}) -%}
-    {{ return("select error(" ~ self_heal_sql_string(problems | join(' | ')) ~ ")") }}
+    {{ return("select error(" ~ dbt_self_heal.self_heal_sql_string(problems | join(' | ')) ~ ")") }}
   {%- endif -%}
 
   {#- Opening the transaction with a statement that auto-begins makes it dbt's: later statements join it. -#}
   {%- call statement('self_heal_begin', auto_begin=true) -%}select 1{%- endcall -%}
-  {%- for ddl in self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
+  {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
   {%- set total = missing | length -%}
-  {%- do self_heal_advance(run, 'load_seeds', self_heal_names(plan.seeds),
+  {%- do dbt_self_heal.self_heal_advance(run, 'load_seeds', dbt_self_heal.self_heal_names(plan.seeds),
                            "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
   {%- for uid in plan.seeds -%}
-    {%- set started = self_heal_node_started(uid, loop.index, total) -%}
+    {%- set started = dbt_self_heal.self_heal_node_started(uid, loop.index, total) -%}
     {%- for sql in seed_sql[uid] -%}{%- do run_query(sql) -%}{%- endfor -%}
-    {%- do adapter.cache_added(self_heal_relation(graph.nodes[uid])) -%}
-    {%- do self_heal_node_completed(uid, started) -%}
+    {%- do adapter.cache_added(dbt_self_heal.self_heal_relation(graph.nodes[uid])) -%}
+    {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
-  {%- do self_heal_advance(run, 'build_foundation', self_heal_names(plan.models),
+  {%- do dbt_self_heal.self_heal_advance(run, 'build_foundation', dbt_self_heal.self_heal_names(plan.models),
                            "Building foundation models (" ~ plan.models | length ~ ")..." if plan.models else none) -%}
-  {%- set manifest = self_heal_engine().manifest -%}
+  {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
   {%- for uid in plan.models -%}
-    {%- set started = self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
+    {%- set started = dbt_self_heal.self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
     {%- set node = manifest.nodes[uid] -%}
-    {%- do self_heal_materialize(node, self_heal_compile(node).sql) -%}
-    {%- do self_heal_node_completed(uid, started) -%}
+    {%- do dbt_self_heal.self_heal_materialize(node, dbt_self_heal.self_heal_compile(node).sql) -%}
+    {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
-  {{ return(self_heal_verify_and_commit(run, missing)) }}
+  {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing)) }}
 {% endmacro %}
 
 {#- Inside the transaction: every planned relation exists; then the state row says completed and dbt commits. -#}
 {% macro self_heal_verify_and_commit(run, planned) %}
-  {%- do self_heal_advance(run, 'verify', self_heal_names(planned), "Verifying " ~ planned | length ~ " relations...") -%}
+  {%- do dbt_self_heal.self_heal_advance(run, 'verify', dbt_self_heal.self_heal_names(planned), "Verifying " ~ planned | length ~ " relations...") -%}
   {%- set keys = [] -%}
   {%- for uid in planned -%}
-    {%- set rel = self_heal_relation(graph.nodes[uid]) -%}
-    {%- do keys.append(self_heal_relation_key(rel.database, rel.schema, rel.identifier)) -%}
+    {%- set rel = dbt_self_heal.self_heal_relation(graph.nodes[uid]) -%}
+    {%- do keys.append(dbt_self_heal.self_heal_relation_key(rel.database, rel.schema, rel.identifier)) -%}
   {%- endfor -%}
-  {%- set existing = self_heal_existing_relations(keys) -%}
+  {%- set existing = dbt_self_heal.self_heal_existing_relations(keys) -%}
   {%- set absent = [] -%}
   {%- for uid in planned -%}
     {%- if keys[loop.index0] not in existing -%}{%- do absent.append(graph.nodes[uid].name) -%}{%- endif -%}
@@ -75,19 +75,19 @@
     {{ exceptions.raise_compiler_error("self_heal verification failed: " ~ absent | join(', ')
         ~ " still missing after the build; nothing was committed. Check these models' materialization, then rerun.") }}
   {%- endif -%}
-  {%- do self_heal_advance(run, none, []) -%}
-  {%- set now = self_heal_now() -%}
-  {%- do run_query("update " ~ self_heal_state_relation() ~ " set state = 'completed', completed_at = "
-      ~ self_heal_sql_timestamp(now) ~ ", duration_seconds = epoch(" ~ self_heal_sql_timestamp(now) ~ " - started_at)"
-      ~ ", relations_healed = " ~ self_heal_sql_string(tojson(self_heal_names(planned)))
-      ~ ", steps = " ~ self_heal_sql_string(tojson(run.steps))
-      ~ " where invocation_id = " ~ self_heal_sql_string(invocation_id)) -%}
+  {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
+  {%- set now = dbt_self_heal.self_heal_now() -%}
+  {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "
+      ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ ", duration_seconds = epoch(" ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ " - started_at)"
+      ~ ", relations_healed = " ~ dbt_self_heal.self_heal_sql_string(tojson(dbt_self_heal.self_heal_names(planned)))
+      ~ ", steps = " ~ dbt_self_heal.self_heal_sql_string(tojson(run.steps))
+      ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(invocation_id)) -%}
   {%- do adapter.commit() -%}
   {%- do run.update({'state': 'completed'}) -%}
-  {%- set duration = self_heal_seconds_since(run.started_at) -%}
-  {%- do self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
+  {%- set duration = dbt_self_heal.self_heal_seconds_since(run.started_at) -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
                          'seeds': run.plan.seeds | length, 'models': run.plan.models | length,
-                         'started_at': run.started_at, 'completed_at': self_heal_now(), 'duration_seconds': duration},
+                         'started_at': run.started_at, 'completed_at': dbt_self_heal.self_heal_now(), 'duration_seconds': duration},
       "initialization complete: built and verified " ~ run.plan.seeds | length ~ " seeds and "
       ~ run.plan.models | length ~ " models in " ~ duration ~ "s; continuing with the run") -%}
   {{ return('') }}
@@ -96,8 +96,8 @@
 {#- Per-node progress: the human line before a node names it, so a failure right after it is attributable. -#}
 {% macro self_heal_node_started(uid, index, total) %}
   {%- set node = graph.nodes[uid] -%}
-  {%- set started = self_heal_now() -%}
-  {%- do self_heal_emit({'event': 'node', 'status': 'started', 'unique_id': uid, 'name': node.name,
+  {%- set started = dbt_self_heal.self_heal_now() -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'node', 'status': 'started', 'unique_id': uid, 'name': node.name,
                          'resource_type': node.resource_type, 'materialized': node.config.materialized,
                          'index': index, 'total': total, 'started_at': started},
       "[" ~ index ~ "/" ~ total ~ "] building " ~ node.resource_type ~ " " ~ node.name
@@ -106,7 +106,7 @@
 {% endmacro %}
 
 {% macro self_heal_node_completed(uid, started) %}
-  {%- do self_heal_emit({'event': 'node', 'status': 'completed', 'unique_id': uid, 'name': graph.nodes[uid].name,
-                         'started_at': started, 'completed_at': self_heal_now(),
-                         'duration_seconds': self_heal_seconds_since(started)}) -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'node', 'status': 'completed', 'unique_id': uid, 'name': graph.nodes[uid].name,
+                         'started_at': started, 'completed_at': dbt_self_heal.self_heal_now(),
+                         'duration_seconds': dbt_self_heal.self_heal_seconds_since(started)}) -%}
 {% endmacro %}

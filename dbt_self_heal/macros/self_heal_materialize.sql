@@ -1,7 +1,7 @@
 {#- Build one model with dbt's own materialization macro for it (the one `dbt run` would pick), called in the
     node's context inside the heal's transaction. Returns the relations the materialization reports. -#}
 {% macro self_heal_materialize(node, compiled_sql) %}
-  {%- set engine = self_heal_engine() -%}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- set materialization = engine.manifest.find_materialization_macro_by_name(
         engine.config.project_name, node.get_materialization(), adapter.type()) -%}
   {%- if materialization is none -%}
@@ -11,12 +11,12 @@
   {%- set run_materialization = context.get(materialization.name)
         if materialization.package_name in ['dbt', 'dbt_' ~ adapter.type()]
         else context[materialization.package_name][materialization.name] -%}
-  {%- do self_heal_enter_node(node, compiled_sql) -%}
+  {%- do dbt_self_heal.self_heal_enter_node(node, compiled_sql) -%}
   {%- set real_adapter = context['adapter'] -%}
-  {%- do context.update({'adapter': self_heal_transaction_adapter(real_adapter)}) -%}
+  {%- do context.update({'adapter': dbt_self_heal.self_heal_transaction_adapter(real_adapter)}) -%}
   {%- set result = run_materialization() -%}
   {%- do context.update({'adapter': real_adapter}) -%}
-  {%- do self_heal_leave_node() -%}
+  {%- do dbt_self_heal.self_heal_leave_node() -%}
   {%- set relations = result.get('relations', []) if result is mapping else [] -%}
   {%- for relation in relations -%}{%- do adapter.cache_added(relation.incorporate(dbt_created=true)) -%}{%- endfor -%}
   {{ return(relations) }}
@@ -27,8 +27,8 @@
     The names are the runtime adapter's public surface (BaseDatabaseWrapper plus dbt-duckdb's @available
     methods); a name a newer adapter adds and a materialization calls fails loudly, never silently. -#}
 {% macro self_heal_transaction_adapter(real_adapter) %}
-  {%- set members = {'commit': self_heal_noop, 'Relation': real_adapter.Relation} -%}
-  {%- for name in self_heal_adapter_members() -%}
+  {%- set members = {'commit': dbt_self_heal.self_heal_noop, 'Relation': real_adapter.Relation} -%}
+  {%- for name in dbt_self_heal.self_heal_adapter_members() -%}
     {%- set member = real_adapter | attr(name) -%}
     {%- if member is defined -%}{%- do members.update({name: member}) -%}{%- endif -%}
   {%- endfor -%}

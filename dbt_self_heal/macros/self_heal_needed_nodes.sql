@@ -11,10 +11,12 @@
     {%- if node -%}
       {%- do roots.extend(node.depends_on.get('nodes', [])) -%}
     {%- elif uid.startswith('unit_test.') -%}
-      {#- Unit tests are not in `graph`; their inputs are the parents of the model under test. -#}
-      {%- set parts = uid.split('.') -%}
-      {%- set tested = graph.nodes.get('model.' ~ parts[1] ~ '.' ~ parts[2]) -%}
-      {%- if tested -%}{%- do roots.extend(tested.depends_on.get('nodes', [])) -%}{%- endif -%}
+      {#- Unit tests are not in `graph`; the manifest names the model (and version) each one tests, whose parents
+          are the test's inputs. -#}
+      {%- set unit_test = context['ref'].manifest.unit_tests.get(uid) -%}
+      {%- for tested in (unit_test.depends_on.nodes if unit_test else []) if tested in graph.nodes -%}
+        {%- do roots.extend(graph.nodes[tested].depends_on.get('nodes', [])) -%}
+      {%- endfor -%}
     {%- endif -%}
   {%- endfor -%}
 

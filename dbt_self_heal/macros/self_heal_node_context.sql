@@ -22,24 +22,24 @@
 
 {#- Enter a node: push its frame and swap its values into the context; returns the frame. -#}
 {% macro self_heal_enter_node(node, compiled_sql=none) %}
-  {%- set engine = self_heal_engine() -%}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- if not engine.stack -%}
-    {%- for key in self_heal_node_context_keys() -%}
+    {%- for key in dbt_self_heal.self_heal_node_context_keys() -%}
       {%- do engine.hook_values.update({key: context.get(key)}) -%}
     {%- endfor -%}
   {%- endif -%}
   {%- set frame = {'node': node, 'ctes': [], 'sql': compiled_sql} -%}
   {%- do engine.stack.append(frame) -%}
-  {%- do context.update(self_heal_node_values(frame)) -%}
+  {%- do context.update(dbt_self_heal.self_heal_node_values(frame)) -%}
   {{ return(frame) }}
 {% endmacro %}
 
 {#- Leave the innermost node: the context gets the enclosing node's values back, or the hook's own. -#}
 {% macro self_heal_leave_node() %}
-  {%- set engine = self_heal_engine() -%}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- do engine.stack.pop() -%}
   {%- if engine.stack -%}
-    {%- do context.update(self_heal_node_values(engine.stack[-1])) -%}
+    {%- do context.update(dbt_self_heal.self_heal_node_values(engine.stack[-1])) -%}
   {%- else -%}
     {%- do context.update(engine.hook_values) -%}
   {%- endif -%}
@@ -51,7 +51,7 @@
 {% endmacro %}
 
 {% macro self_heal_node_values(frame) %}
-  {%- set engine = self_heal_engine() -%}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- set node = frame.node -%}
   {%- set model = node.to_dict(omit_none=true) -%}
   {#- As dbt does for the model variable: contract types aliased to the adapter's type names. -#}
@@ -71,27 +71,27 @@
   {{ return({
       'model': model,
       'this': api.Relation.create_from(engine.config, node),
-      'config': namespace(get=self_heal_config_get, require=self_heal_config_require, set=self_heal_config_set,
-                          meta_get=self_heal_config_meta_get, meta_require=self_heal_config_meta_require,
-                          persist_relation_docs=self_heal_config_persist_relation_docs,
-                          persist_column_docs=self_heal_config_persist_column_docs),
+      'config': namespace(get=dbt_self_heal.self_heal_config_get, require=dbt_self_heal.self_heal_config_require, set=dbt_self_heal.self_heal_config_set,
+                          meta_get=dbt_self_heal.self_heal_config_meta_get, meta_require=dbt_self_heal.self_heal_config_meta_require,
+                          persist_relation_docs=dbt_self_heal.self_heal_config_persist_relation_docs,
+                          persist_column_docs=dbt_self_heal.self_heal_config_persist_column_docs),
       'self_heal_config_call': engine.hook_values.config,
-      'ref': self_heal_node_ref,
-      'source': self_heal_node_source,
-      'var': self_heal_node_var,
+      'ref': dbt_self_heal.self_heal_node_ref,
+      'source': dbt_self_heal.self_heal_node_source,
+      'var': dbt_self_heal.self_heal_node_var,
       'database': node.database,
       'schema': node.schema,
       'pre_hooks': pre_hooks,
       'post_hooks': post_hooks,
       'sql': frame.sql,
       'compiled_code': frame.sql,
-      'write': self_heal_noop,
+      'write': dbt_self_heal.self_heal_noop,
       'defer_relation': none,
   }) }}
 {% endmacro %}
 
 {% macro self_heal_current_node() %}
-  {{ return(self_heal_engine().stack[-1].node) }}
+  {{ return(dbt_self_heal.self_heal_engine().stack[-1].node) }}
 {% endmacro %}
 
 {#- Accepts and ignores any arguments (Jinja lets a macro that mentions varargs/kwargs take them). -#}
@@ -99,7 +99,7 @@
 
 {#- ref() as the node's own resolver answers it; an ephemeral parent becomes a CTE the compiler injects. -#}
 {% macro self_heal_node_ref(first, second=none, version=none, v=none) %}
-  {%- set engine = self_heal_engine() -%}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- set frame = engine.stack[-1] -%}
   {%- set name = second if second is not none else first -%}
   {%- set package = first if second is not none else none -%}
@@ -120,7 +120,7 @@
 
 {#- source() as dbt resolves it for the node's package; source quoting ignores project-level quoting (dbt docs). -#}
 {% macro self_heal_node_source(source_name, table_name) %}
-  {%- set engine = self_heal_engine() -%}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- set node = engine.stack[-1].node -%}
   {%- set target = engine.manifest.resolve_source(source_name, table_name, engine.config.project_name,
                                                   node.package_name) -%}
@@ -134,7 +134,7 @@
 {#- var() scoped as dbt scopes it for the node (context/providers.py ModelConfiguredVar): --vars, then the root
     project's vars for the node's package and its global vars, then the node's own package's. -#}
 {% macro self_heal_node_var(name, default='__self_heal_no_default__') %}
-  {%- set engine = self_heal_engine() -%}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- set node = engine.stack[-1].node -%}
   {%- set projects = [engine.config] -%}
   {%- if node.package_name != engine.config.project_name -%}
@@ -155,32 +155,32 @@
 
 {#- config.get / require / ... read the node's config, as RuntimeConfigObject does. -#}
 {% macro self_heal_config_get(name, default=none, validator=none) %}
-  {{ return(self_heal_current_node().config.get(name, default)) }}
+  {{ return(dbt_self_heal.self_heal_current_node().config.get(name, default)) }}
 {% endmacro %}
 
 {% macro self_heal_config_require(name, validator=none) %}
-  {%- set value = self_heal_current_node().config.get(name, '__self_heal_missing__') -%}
+  {%- set value = dbt_self_heal.self_heal_current_node().config.get(name, '__self_heal_missing__') -%}
   {%- if value == '__self_heal_missing__' -%}
-    {{ exceptions.raise_compiler_error("Model '" ~ self_heal_current_node().unique_id
+    {{ exceptions.raise_compiler_error("Model '" ~ dbt_self_heal.self_heal_current_node().unique_id
         ~ "' does not define a required config parameter '" ~ name ~ "'.") }}
   {%- endif -%}
   {{ return(value) }}
 {% endmacro %}
 
 {% macro self_heal_config_meta_get(name, default=none, validator=none) %}
-  {{ return(self_heal_current_node().config.meta_get(name, default)) }}
+  {{ return(dbt_self_heal.self_heal_current_node().config.meta_get(name, default)) }}
 {% endmacro %}
 
 {% macro self_heal_config_meta_require(name, validator=none) %}
-  {{ return(self_heal_current_node().config.meta_get(name)) }}
+  {{ return(dbt_self_heal.self_heal_current_node().config.meta_get(name)) }}
 {% endmacro %}
 
 {% macro self_heal_config_set(name, value) %}{{ return('') }}{% endmacro %}
 
 {% macro self_heal_config_persist_relation_docs() %}
-  {{ return((self_heal_current_node().config.get('persist_docs') or {}).get('relation', false)) }}
+  {{ return((dbt_self_heal.self_heal_current_node().config.get('persist_docs') or {}).get('relation', false)) }}
 {% endmacro %}
 
 {% macro self_heal_config_persist_column_docs() %}
-  {{ return((self_heal_current_node().config.get('persist_docs') or {}).get('columns', false)) }}
+  {{ return((dbt_self_heal.self_heal_current_node().config.get('persist_docs') or {}).get('columns', false)) }}
 {% endmacro %}

@@ -7,7 +7,7 @@
     {%- if graph.nodes[uid].resource_type == 'seed' -%}
       {%- do seeds.append(uid) -%}
     {%- else -%}
-      {%- do ordered.append((self_heal_depth(uid, depth) | int, uid)) -%}
+      {%- do ordered.append((dbt_self_heal.self_heal_depth(uid, depth) | int, uid)) -%}
     {%- endif -%}
   {%- endfor -%}
   {{ return({'seeds': seeds, 'models': ordered | sort | map(attribute=1) | list}) }}
@@ -20,7 +20,7 @@
     {%- set parents = node.depends_on.get('nodes', []) if node else [] -%}
     {%- set ns = namespace(deepest=0) -%}
     {%- for parent in parents -%}
-      {%- set d = self_heal_depth(parent, memo) | int -%}
+      {%- set d = dbt_self_heal.self_heal_depth(parent, memo) | int -%}
       {%- if d + 1 > ns.deepest -%}{%- set ns.deepest = d + 1 -%}{%- endif -%}
     {%- endfor -%}
     {%- do memo.update({uid: ns.deepest}) -%}

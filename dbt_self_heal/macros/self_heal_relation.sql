@@ -9,7 +9,7 @@
 {% endmacro %}
 
 {% macro self_heal_state_relation() %}
-  {%- set settings = self_heal_settings() -%}
+  {%- set settings = dbt_self_heal.self_heal_settings() -%}
   {{ return(api.Relation.create(database=target.database, schema=settings.state_schema,
                                 identifier=settings.state_table, type='table')) }}
 {% endmacro %}
@@ -24,7 +24,7 @@
 {% macro self_heal_schema_sql(node_ids) %}
   {%- set statements = [] -%}
   {%- for uid in node_ids -%}
-    {%- set rel = self_heal_relation(graph.nodes[uid]) -%}
+    {%- set rel = dbt_self_heal.self_heal_relation(graph.nodes[uid]) -%}
     {%- set ddl = "create schema if not exists " ~ adapter.quote(rel.database) ~ "." ~ adapter.quote(rel.schema) -%}
     {%- if ddl not in statements -%}{%- do statements.append(ddl) -%}{%- endif -%}
   {%- endfor -%}

@@ -13,31 +13,31 @@
 {% macro duckdb__self_heal_seed_sql(node) %}
   {%- set path = node.root_path ~ '/' ~ node.original_file_path -%}
   {%- set delimiter = node.config.get('delimiter') or ',' -%}
-  {%- set csv_options = "header=true, delim=" ~ self_heal_sql_string(delimiter) -%}
-  {%- set size = run_query("select coalesce(max(size), 0) from read_blob(" ~ self_heal_sql_string(path) ~ ")").rows[0][0] -%}
+  {%- set csv_options = "header=true, delim=" ~ dbt_self_heal.self_heal_sql_string(delimiter) -%}
+  {%- set size = run_query("select coalesce(max(size), 0) from read_blob(" ~ dbt_self_heal.self_heal_sql_string(path) ~ ")").rows[0][0] -%}
   {%- if size == 0 -%}
     {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is empty. "
         ~ "Restore it (e.g. `git checkout -- " ~ node.original_file_path ~ "`) or add its header and rows, then rerun."}) }}
   {%- endif -%}
-  {%- set header = self_heal_seed_header(path, delimiter) -%}
+  {%- set header = dbt_self_heal.self_heal_seed_header(path, delimiter) -%}
 
   {#- dbt looks column_types up by the exact header name (a key `id` does not type a column `ID`). -#}
   {%- set declared = node.config.get('column_types') or {} -%}
   {%- set untyped = header | reject('in', declared) | list -%}
-  {%- set inferred = self_heal_infer_seed_types(path, csv_options, header, untyped) if untyped else {} -%}
+  {%- set inferred = dbt_self_heal.self_heal_infer_seed_types(path, csv_options, header, untyped) if untyped else {} -%}
 
   {%- set columns = [] -%}
   {%- for name in header -%}
     {%- do columns.append((name, declared.get(name) or inferred[name])) -%}
   {%- endfor -%}
 
-  {%- set problem = self_heal_seed_rejects(path, csv_options, columns) -%}
+  {%- set problem = dbt_self_heal.self_heal_seed_rejects(path, csv_options, columns) -%}
   {%- if problem -%}
     {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is malformed: "
         ~ problem ~ ". Fix that line (or the seed's column_types in its YAML), then rerun."}) }}
   {%- endif -%}
 
-  {%- set relation = self_heal_relation(node) -%}
+  {%- set relation = dbt_self_heal.self_heal_relation(node) -%}
   {%- set ddl -%}
     create table {{ relation }} (
       {%- for name, type in columns %}
@@ -45,8 +45,8 @@
       {%- endfor %}
     )
   {%- endset -%}
-  {%- set load = "copy " ~ relation ~ " from " ~ self_heal_sql_string(path)
-                 ~ " (format csv, header true, delimiter " ~ self_heal_sql_string(delimiter) ~ ")" -%}
+  {%- set load = "copy " ~ relation ~ " from " ~ dbt_self_heal.self_heal_sql_string(path)
+                 ~ " (format csv, header true, delimiter " ~ dbt_self_heal.self_heal_sql_string(delimiter) ~ ")" -%}
   {{ return({'sql': [ddl, load], 'error': none}) }}
 {% endmacro %}
 
@@ -74,7 +74,7 @@
         else 'varchar'
       end{{ ',' if not loop.last }}
     {%- endfor %}
-    from read_csv({{ self_heal_sql_string(path) }}, {{ csv_options }}, {{ self_heal_varchar_columns(header) }},
+    from read_csv({{ dbt_self_heal.self_heal_sql_string(path) }}, {{ csv_options }}, {{ dbt_self_heal.self_heal_varchar_columns(header) }},
                   auto_detect=false, quote='"', escape='"', ignore_errors=true)
   {%- endset -%}
   {%- set row = run_query(sql).rows[0] -%}
@@ -87,10 +87,10 @@
 {% macro self_heal_seed_rejects(path, csv_options, columns) %}
   {%- set spec = [] -%}
   {%- for name, type in columns -%}
-    {%- do spec.append(self_heal_sql_string(name) ~ ": " ~ self_heal_sql_string(type)) -%}
+    {%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": " ~ dbt_self_heal.self_heal_sql_string(type)) -%}
   {%- endfor -%}
   {%- set sql -%}
-    select count(*) from read_csv({{ self_heal_sql_string(path) }}, {{ csv_options }},
+    select count(*) from read_csv({{ dbt_self_heal.self_heal_sql_string(path) }}, {{ csv_options }},
       columns={ {{- spec | join(', ') -}} }, auto_detect=false, quote='"', escape='"',
       store_rejects=true, rejects_table='self_heal_rejects', rejects_scan='self_heal_rejects_scan')
   {%- endset -%}
@@ -100,7 +100,7 @@
   {%- if rejects | length > 0 -%}
     {{ return("line " ~ rejects[0][0] ~ ": " ~ rejects[0][1]) }}
   {%- endif -%}
-  {{ return(self_heal_seed_cast_errors(path, csv_options, columns)) }}
+  {{ return(dbt_self_heal.self_heal_seed_cast_errors(path, csv_options, columns)) }}
 {% endmacro %}
 
 {#- The first value that the seed's column type cannot hold (the COPY would fail on it), as "line n: ...". -#}
@@ -109,7 +109,7 @@
   {%- for name, type in columns if type | lower not in ['varchar', 'text', 'string'] -%}
     {%- set v = adapter.quote(name) -%}
     {%- do checks.append("when " ~ v ~ " <> '' and try_cast(" ~ v ~ " as " ~ type ~ ") is null then "
-        ~ self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
+        ~ dbt_self_heal.self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
   {%- endfor -%}
   {%- if not checks -%}{{ return(none) }}{%- endif -%}
   {%- set names = [] -%}
@@ -117,7 +117,7 @@
   {%- set sql -%}
     select line, problem from (
       select row_number() over () + 1 as line, case {{ checks | join(' ') }} end as problem
-      from read_csv({{ self_heal_sql_string(path) }}, {{ csv_options }}, {{ self_heal_varchar_columns(names) }},
+      from read_csv({{ dbt_self_heal.self_heal_sql_string(path) }}, {{ csv_options }}, {{ dbt_self_heal.self_heal_varchar_columns(names) }},
                     auto_detect=false, quote='"', escape='"')
     ) where problem is not null order by line limit 1
   {%- endset -%}
@@ -130,7 +130,7 @@
 {#- The CSV's column names from its first line, read without DuckDB's dialect sniffer, which fails on ragged files. -#}
 {% macro self_heal_seed_header(path, delimiter) %}
   {%- set first = run_query("select split_part(replace(content, chr(13), ''), chr(10), 1) from read_text("
-                            ~ self_heal_sql_string(path) ~ ")").rows[0][0] -%}
+                            ~ dbt_self_heal.self_heal_sql_string(path) ~ ")").rows[0][0] -%}
   {%- set names = [] -%}
   {#- Kept as agate's CSV reader keeps them: surrounding spaces stay (`id, name` has a column " name"). -#}
   {%- for name in first.split(delimiter) -%}
@@ -142,6 +142,6 @@
 
 {% macro self_heal_varchar_columns(names) %}
   {%- set spec = [] -%}
-  {%- for name in names -%}{%- do spec.append(self_heal_sql_string(name) ~ ": 'varchar'") -%}{%- endfor -%}
+  {%- for name in names -%}{%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": 'varchar'") -%}{%- endfor -%}
   {{ return("columns={" ~ spec | join(', ') ~ "}") }}
 {% endmacro %}

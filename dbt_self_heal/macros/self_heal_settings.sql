@@ -2,8 +2,8 @@
     Each is a var, set globally or scoped to the package (`vars: {dbt_self_heal: {...}}`) in the consumer's project. -#}
 {% macro self_heal_settings() %}
   {{ return({
-      'enabled': self_heal_truthy(var('self_heal_enabled', true)),
-      'package_hooks': self_heal_truthy(var('self_heal_package_hooks', true)),
+      'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
+      'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
       'state_schema': var('self_heal_state_schema', target.schema),
       'state_table': var('self_heal_state_table', 'self_heal_state'),
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],

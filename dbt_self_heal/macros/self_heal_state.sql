@@ -1,6 +1,6 @@
 {#- The state table: one row per healing attempt (InitializationState of the spec). -#}
 {% macro self_heal_state_ddl() %}
-  {%- set relation = self_heal_state_relation() -%}
+  {%- set relation = dbt_self_heal.self_heal_state_relation() -%}
   {{ return("create schema if not exists " ~ adapter.quote(relation.database) ~ "." ~ adapter.quote(relation.schema) ~ ";\n"
      ~ "create table if not exists " ~ relation ~ " (
     invocation_id varchar primary key,
@@ -19,20 +19,20 @@
 
 {% macro self_heal_sql_timestamp(iso_timestamp) %}
   {%- if iso_timestamp is none -%}{{ return('null') }}{%- endif -%}
-  {{ return("cast(" ~ self_heal_sql_string(iso_timestamp[:23]) ~ " as timestamp)") }}
+  {{ return("cast(" ~ dbt_self_heal.self_heal_sql_string(iso_timestamp[:23]) ~ " as timestamp)") }}
 {% endmacro %}
 
 {#- Attempts left in_progress by a process that died: mark them failed and say so. -#}
 {% macro self_heal_close_interrupted() %}
-  {%- set relation = self_heal_state_relation() -%}
+  {%- set relation = dbt_self_heal.self_heal_state_relation() -%}
   {%- set rows = run_query("select invocation_id, cast(started_at as varchar), dbt_command from " ~ relation
-                           ~ " where state = 'in_progress' and invocation_id <> " ~ self_heal_sql_string(invocation_id)
+                           ~ " where state = 'in_progress' and invocation_id <> " ~ dbt_self_heal.self_heal_sql_string(invocation_id)
                            ~ " order by started_at").rows -%}
   {%- for row in rows -%}
-    {%- do run_query("update " ~ relation ~ " set state = 'failed', completed_at = " ~ self_heal_sql_timestamp(self_heal_now())
+    {%- do run_query("update " ~ relation ~ " set state = 'failed', completed_at = " ~ dbt_self_heal.self_heal_sql_timestamp(dbt_self_heal.self_heal_now())
         ~ ", error = 'interrupted: the process stopped before initialization finished; its transaction was rolled back'"
-        ~ " where invocation_id = " ~ self_heal_sql_string(row[0])) -%}
-    {%- do self_heal_emit({'event': 'previous_interrupted', 'previous_invocation_id': row[0], 'previous_started_at': row[1]},
+        ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(row[0])) -%}
+    {%- do dbt_self_heal.self_heal_emit({'event': 'previous_interrupted', 'previous_invocation_id': row[0], 'previous_started_at': row[1]},
         "the previous initialization (dbt " ~ row[2] ~ ", started " ~ row[1] ~ " UTC, invocation " ~ row[0]
         ~ ") was interrupted; nothing it built was kept. Retrying from a clean state.") -%}
   {%- endfor -%}
@@ -41,12 +41,12 @@
 
 {#- Commit an in_progress row before the healing transaction opens, so a crash leaves a trace the next run finds. -#}
 {% macro self_heal_record_attempt(plan, started_at, missing_names, table_exists) %}
-  {%- set relation = self_heal_state_relation() -%}
-  {%- if not table_exists -%}{%- do run_query(self_heal_state_ddl()) -%}{%- endif -%}
+  {%- set relation = dbt_self_heal.self_heal_state_relation() -%}
+  {%- if not table_exists -%}{%- do run_query(dbt_self_heal.self_heal_state_ddl()) -%}{%- endif -%}
   {%- do run_query("insert into " ~ relation
       ~ " (invocation_id, dbt_command, state, started_at, relations_missing, plan, steps) values ("
-      ~ self_heal_sql_string(invocation_id) ~ ", " ~ self_heal_sql_string(flags.WHICH) ~ ", 'in_progress', "
-      ~ self_heal_sql_timestamp(started_at) ~ ", " ~ self_heal_sql_string(tojson(missing_names)) ~ ", "
-      ~ self_heal_sql_string(tojson(plan)) ~ ", '[]')") -%}
+      ~ dbt_self_heal.self_heal_sql_string(invocation_id) ~ ", " ~ dbt_self_heal.self_heal_sql_string(flags.WHICH) ~ ", 'in_progress', "
+      ~ dbt_self_heal.self_heal_sql_timestamp(started_at) ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(missing_names)) ~ ", "
+      ~ dbt_self_heal.self_heal_sql_string(tojson(plan)) ~ ", '[]')") -%}
   {%- do adapter.cache_added(relation) -%}
 {% endmacro %}
