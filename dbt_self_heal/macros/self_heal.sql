@@ -13,8 +13,10 @@
 
   {%- set check_started = dbt_self_heal.self_heal_now() -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'started', check_started, [])) -%}
-  {%- set selected = selected_resources if selected_resources or flags.WHICH != 'retry'
-                      else dbt_self_heal.self_heal_retry_selection() -%}
+  {#- dbt retry runs the previous command (flags.WHICH is e.g. 'build') and leaves selected_resources empty. -#}
+  {%- set retrying = not selected_resources
+        and 'retry' in (invocation_args_dict.get('invocation_command') or '').split() -%}
+  {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
   {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected) -%}
   {%- set state_relation = dbt_self_heal.self_heal_state_relation() -%}
   {%- set state_key = (state_relation.database ~ '.' ~ state_relation.schema ~ '.' ~ state_relation.identifier) | lower -%}
