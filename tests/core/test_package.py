@@ -1,0 +1,71 @@
+"""The self-heal package as a consumer meets it: installed with one packages.yml line, wired by its own hooks or by
+the consumer's, configured through vars, and right about what `dbt retry` will run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from tests.harness import REPO, copy_project, relations, run_dbt
+
+GENERIC = REPO / "tests" / "fixtures" / "generic_project"
+
+
+def consumer_copy(tmp_path: Path, **project_changes: object) -> Path:
+    """A copy of the generic consumer project with its dbt_project.yml changed."""
+    project = tmp_path / "consumer"
+    shutil.copytree(GENERIC, project, ignore=shutil.ignore_patterns("dbt_packages", "target", "logs"))
+    (project / "packages.yml").write_text(f"packages:\n  - local: {REPO / 'dbt_self_heal'}\n")
+    config = yaml.safe_load((project / "dbt_project.yml").read_text())
+    config.update(project_changes)
+    (project / "dbt_project.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return project
+
+
+def test_a_consumer_can_run_the_heal_before_its_own_hooks(tmp_path: Path, db: Path) -> None:
+    """dbt runs the root project's on-run-start hooks before a package's; a consumer whose hook reads a relation
+    the heal builds calls the heal first itself and switches the package's own wiring off."""
+    project = consumer_copy(
+        tmp_path,
+        **{
+            "on-run-start": [
+                "{{ dbt_self_heal.self_heal() }}",
+                "create table hook_saw as select count(*) as n from {{ ref('typed_rates') }}",
+            ],
+            "on-run-end": ["{{ dbt_self_heal.self_heal_finalize() }}"],
+            "vars": {"self_heal_package_hooks": False},
+        },
+    )
+    run = run_dbt(["run", "--select", "mart_summary"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert len(run.events("heal_start")) == 1, "the package's own hook must not heal a second time"
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(seen,)] = con.execute("select n from hook_saw").fetchall()
+        [(rows,)] = con.execute("select count(*) from typed_rates").fetchall()
+    assert seen == rows > 0
+
+
+def test_settings_scoped_to_the_package_are_honoured(tmp_path: Path, db: Path) -> None:
+    project = consumer_copy(tmp_path, vars={"dbt_self_heal": {"self_heal_enabled": False}})
+    run = run_dbt(["run", "--select", "mart_summary"], db, project_dir=project)
+    [skipped] = run.events("heal_skipped")
+    assert skipped["reason"] == "disabled"
+    assert run.returncode != 0, "with healing off the missing parents make the run fail, as in plain dbt"
+
+
+def test_dbt_retry_heals_the_parents_of_what_the_retry_runs(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    census = project / "data" / "census.csv"
+    census.rename(census.with_suffix(".bak"))
+    failed = run_dbt(["build", "--select", "fct_workforce_snapshot"], db, project_dir=project)
+    assert failed.returncode == 1, failed.messages
+    census.with_suffix(".bak").rename(census)
+
+    retry = run_dbt(["retry"], db, project_dir=project)
+    assert retry.returncode == 0, retry.messages
+    [healed] = retry.events("heal_complete")
+    assert {"int_experienced_outcomes", "int_new_hires", "fct_yearly_events"} <= set(healed["relations"])
+    assert "fct_workforce_snapshot" in relations(db)
