@@ -571,10 +571,12 @@ def required_relations(workspace: Workspace, project_dir: Path) -> tuple[list[st
         except (OSError, ValueError, KeyError):
             continue
     from selfheal.dbt import dbt_env, find_dbt
+    from selfheal.packages import ensure_packages
 
     # A throwaway target/log path and database path: status never writes into the workspace.
     with tempfile.TemporaryDirectory(prefix="selfheal-status-") as tmp:
         scratch = Workspace.at(tmp)
+        ensure_packages(project_dir, find_dbt(), dbt_env(scratch))
         command = [
             find_dbt(), "ls", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
             "--target-path", str(scratch.target_dir), "--log-path", str(scratch.logs_dir),
