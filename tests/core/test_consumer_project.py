@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.harness import REPO, catalog, run_dbt
+from tests.harness import REPO, DbtRun, catalog, run_dbt
 
 FIXTURE = REPO / "tests" / "fixtures" / "planalign_consumer"
 DB_NAME = "consumer.duckdb"
@@ -94,7 +94,7 @@ def plain_build(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Plai
         if extra not in built:
             db = fresh_db(tmp_path_factory.mktemp("plain") / "db")
             run = run_dbt(["build", *extra, "--exclude", REFUSED], db, project_dir=project, variables=OFF)
-            assert run.returncode == 0, f"the fixture itself does not build with plain dbt:\n{run.messages}"
+            assert run.returncode == 0, f"the fixture itself does not build with plain dbt:\n{tail(run)}"
             built[extra] = catalog(db)
         return built[extra]
 
@@ -114,6 +114,20 @@ def assert_same_catalog(healed: dict[str, Any], built: dict[str, Any]) -> None:
     assert not diffs, "healed relations differ from a full plain dbt build:\n" + "\n".join(diffs)
 
 
+def tail(run: DbtRun, lines: int = 25) -> str:
+    """The end of a run's output (dbt's summary and the error), without the machine events, for assertion messages."""
+    return "\n".join([line for line in run.messages.splitlines() if not line.startswith("self_heal {")][-lines:])
+
+
+def failure_text(run: DbtRun) -> str:
+    """What a run reports as its failure: dbt's warn/error lines, stderr, and any heal_failed event's error and
+    message (not the progress events, which list every node)."""
+    levels = ("warn", "error")
+    lines = [str(line["info"].get("msg", "")) for line in run.lines if line.get("info", {}).get("level") in levels]
+    lines += [str(event.get(key, "")) for event in run.events("heal_failed") for key in ("error", "message")]
+    return "\n".join(lines + run.raw)
+
+
 def leftovers(db: Path) -> set[str]:
     """Relations other than the self-heal tables, the project's own audit_log and the orchestrator's source."""
     return set(catalog(db)) - {"main.audit_log", "orchestrator.projection_inputs"}
@@ -122,7 +136,7 @@ def leftovers(db: Path) -> set[str]:
 def test_fixture_parses_beside_the_package(project: Path, tmp_path: Path) -> None:
     """`dbt parse` succeeds with node names shared with the package's own workspace (the package has no nodes)."""
     run = run_dbt(["parse"], tmp_path / "parse" / DB_NAME, project_dir=project)
-    assert run.returncode == 0, run.messages
+    assert run.returncode == 0, tail(run)
     manifest = json.loads((tmp_path / "parse" / "target" / "manifest.json").read_text(encoding="utf-8"))
     names = {node["name"] for node in manifest["nodes"].values() if node["package_name"] == "planalign_consumer"}
     assert {name for name, _ in NEEDED} | {LEAF} <= names
@@ -147,9 +161,9 @@ def test_heal_events_name_the_missing_relations(project: Path, tmp_path: Path) -
     """On an empty database every relation the leaf needs is missing; the events name each (node or relation name)."""
     db = fresh_db(tmp_path / "heal")
     run = run_dbt(["build", "--select", LEAF], db, project_dir=project)
-    assert run.returncode == 0, run.messages
+    assert run.returncode == 0, tail(run)
     start, complete = run.events("heal_start"), run.events("heal_complete")
-    assert start and complete, run.messages
+    assert start and complete, tail(run)
     for field, names in (("heal_start", start[0]["missing"]), ("heal_complete", complete[0]["relations"])):
         unnamed = [relation for node, relation in NEEDED if node not in names and relation not in names]
         assert not unnamed, f"{field} does not name {unnamed}: {names}"
@@ -174,7 +188,7 @@ def test_heal_then_command_matches_a_full_plain_build(
     --empty flag) makes. `dbt test` heals the leaf too (its tests need it); `--empty` heals empty models."""
     db = fresh_db(tmp_path / "heal")
     run = run_dbt(command, db, project_dir=project)
-    assert run.returncode == 0, run.messages
+    assert run.returncode == 0, tail(run)
     assert_same_catalog(catalog(db), plain_build(*baseline))
 
 
@@ -183,15 +197,16 @@ def test_missing_source_fails_naming_source_loader_and_reader(project: Path, tmp
     loading the seeds; the heal must refuse up front, say who loads the source, and leave nothing behind."""
     db = fresh_db(tmp_path / "nosource", source=False)
     run = run_dbt(["build", "--select", LEAF], db, project_dir=project)
-    assert run.returncode != 0, run.messages
+    assert run.returncode != 0, tail(run)
     for word in ("orchestrator.projection_inputs", "planalign_orchestrator", "stg_census"):
-        assert word in run.messages, f"the failure does not name {word}"
+        assert word in failure_text(run), f"the failure does not name {word}:\n{tail(run)}"
     assert not leftovers(db), "a failed heal left relations behind"
 
 
 def test_failing_model_sql_fails_naming_it_and_heals_clean_once_fixed(tmp_path: Path) -> None:
-    """Plain dbt reports `Binder Error ... no_such_column` in the model; the heal must fail naming it, build nothing,
-    and heal everything on the next run once the SQL is fixed."""
+    """Plain dbt reports `Runtime Error in model int_employee_compensation_by_year ... Binder Error`; the heal's error
+    (not just its progress lines) must name the model too, it must build nothing, and the next run once the SQL is
+    fixed must heal everything."""
     project = copy_consumer(tmp_path / "project")
     model = project / "models" / "foundation" / "int_employee_compensation_by_year.sql"
     good = model.read_text(encoding="utf-8")
@@ -199,13 +214,13 @@ def test_failing_model_sql_fails_naming_it_and_heals_clean_once_fixed(tmp_path: 
     model.write_text(good.replace("    w.job_level,\n", "    w.no_such_column,\n"), encoding="utf-8")
     db = fresh_db(tmp_path / "heal")
     broken = run_dbt(["build", "--select", LEAF], db, project_dir=project)
-    assert broken.returncode != 0, broken.messages
-    assert "int_employee_compensation_by_year" in broken.messages
+    assert broken.returncode != 0, tail(broken)
+    assert "int_employee_compensation_by_year" in failure_text(broken), tail(broken)
     assert not leftovers(db), "a failed heal left relations behind"
     model.write_text(good, encoding="utf-8")
     fixed = run_dbt(["build", "--select", LEAF], db, project_dir=project)
-    assert fixed.returncode == 0, fixed.messages
-    assert fixed.events("heal_complete") and not fixed.events("heal_failed"), fixed.messages
+    assert fixed.returncode == 0, tail(fixed)
+    assert fixed.events("heal_complete") and not fixed.events("heal_failed"), tail(fixed)
 
 
 def test_refused_contract_fails_the_heal_as_plain_dbt_refuses_it(project: Path, tmp_path: Path) -> None:
@@ -216,7 +231,7 @@ def test_refused_contract_fails_the_heal_as_plain_dbt_refuses_it(project: Path, 
     plain = run_dbt(["build", "--select", "+rpt_refused_contract"], plain_db, project_dir=project, variables=OFF)
     healed = run_dbt(["build", "--select", "rpt_refused_contract"], heal_db, project_dir=project)
     for name, run, db in (("plain dbt", plain, plain_db), ("the heal", healed, heal_db)):
-        assert run.returncode != 0, f"{name} built the refused contract:\n{run.messages}"
+        assert run.returncode != 0, f"{name} built the refused contract:\n{tail(run)}"
         for words in ("int_contract_refused", "enforced contract that failed", "headcount"):
-            assert words in run.messages, f"{name} does not say {words!r}:\n{run.messages}"
+            assert words in failure_text(run), f"{name} does not say {words!r}:\n{tail(run)}"
         assert "main.int_contract_refused" not in catalog(db), f"{name} left int_contract_refused behind"
