@@ -26,6 +26,8 @@ PROJECT_PARTS = (
     "macros", "models", "seeds", "data", "tests/dbt",
 )  # fmt: skip
 STATE_TABLE = "self_heal_state"
+RECORD_TABLE = "self_heal_fingerprints"
+SELF_HEAL_TABLES = (STATE_TABLE, RECORD_TABLE)
 
 
 @dataclass
@@ -134,7 +136,7 @@ def copy_project(dest: Path, source: Path = REPO, *, install: bool = True) -> Pa
     return dest
 
 
-def relations(db_path: Path, *, exclude: Iterable[str] = (STATE_TABLE,)) -> dict[str, str]:
+def relations(db_path: Path, *, exclude: Iterable[str] = SELF_HEAL_TABLES) -> dict[str, str]:
     """name -> table type of every relation in the main database file."""
     skip = set(exclude)
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -145,7 +147,7 @@ def relations(db_path: Path, *, exclude: Iterable[str] = (STATE_TABLE,)) -> dict
     return {name: kind for name, kind in rows if name not in skip}
 
 
-def fingerprint(db_path: Path, *, exclude: Iterable[str] = (STATE_TABLE,)) -> dict[str, dict[str, Any]]:
+def fingerprint(db_path: Path, *, exclude: Iterable[str] = SELF_HEAL_TABLES) -> dict[str, dict[str, Any]]:
     """Per relation: type, ordered columns with data types and nullability, row count and an order-independent
     hash of all rows, computed inside DuckDB (about 0.1 s per 20 MB). {} when the file does not exist."""
     if not db_path.exists():

@@ -18,18 +18,10 @@
         and 'retry' in (invocation_args_dict.get('invocation_command') or '').split() -%}
   {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
   {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected) -%}
-  {%- set state_relation = dbt_self_heal.self_heal_state_relation() -%}
-  {%- set state_key = (state_relation.database ~ '.' ~ state_relation.schema ~ '.' ~ state_relation.identifier) | lower -%}
-  {%- set keys = [state_key] -%}
-  {%- for uid in needs.needed -%}
-    {%- set node = graph.nodes[uid] -%}
-    {%- do keys.append((node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) | lower) -%}
-  {%- endfor -%}
-  {%- set existing = dbt_self_heal.self_heal_existing_relations(keys) -%}
-  {%- set absent = [] -%}
-  {%- for uid in needs.needed -%}
-    {%- if keys[loop.index] not in existing -%}{%- do absent.append(uid) -%}{%- endif -%}
-  {%- endfor -%}
+  {%- set check = dbt_self_heal.self_heal_check(needs.needed) -%}
+  {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings) -%}
+  {%- set rebuild, adopt = decided.rebuild, decided.adopt -%}
+  {%- do graph.update({'_self_heal_check': check}) -%}
 
   {#- Selected nodes that read external files are checked too: a run must not start without its inputs. -#}
   {%- set readers = [] -%}
@@ -39,8 +31,15 @@
     {%- endif -%}
   {%- endfor -%}
 
-  {%- if absent -%}
-    {{ return(dbt_self_heal.self_heal_heal(needs, absent, readers, check_started, state_key in existing)) }}
+  {%- if rebuild -%}
+    {{ return(dbt_self_heal.self_heal_heal(needs, check, rebuild, adopt, readers, check_started)) }}
+  {%- endif -%}
+  {%- if adopt -%}
+    {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes, 'adopted',
+                                                       check.record_exists) -%}
+    {%- do dbt_self_heal.self_heal_emit({'event': 'adopted', 'relations': dbt_self_heal.self_heal_names(adopt)},
+        "recorded the fingerprints of " ~ adopt | length ~ " relations built outside these hooks ("
+        ~ dbt_self_heal.self_heal_names(adopt) | join(', ') ~ "); kept as they are") -%}
   {%- endif -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = dbt_self_heal.self_heal_check_inputs(readers) if readers else [] -%}

@@ -1,9 +1,40 @@
 {#- on-run-end hook: when healing failed, mark the attempt failed with its error and say how to fix it.
     dbt has rolled the healing transaction back, so the database is as it was before the run. -#}
 {% macro self_heal_finalize(wired_by='consumer') %}
-  {%- set run = graph.get('_self_heal_run') if execute else none -%}
-  {%- if run is none or run.invocation_id != invocation_id or run.state != 'in_progress' -%}{{ return('') }}{%- endif -%}
-  {{ return(dbt_self_heal.self_heal_record_failure(run)) }}
+  {%- if not execute -%}{{ return('') }}{%- endif -%}
+  {%- set run = graph.get('_self_heal_run') -%}
+  {%- if run is not none and run.invocation_id == invocation_id and run.state == 'in_progress' -%}
+    {%- do dbt_self_heal.self_heal_record_failure(run) -%}
+  {%- endif -%}
+  {%- set check = graph.get('_self_heal_check') -%}
+  {%- if check is none or (wired_by == 'package' and not dbt_self_heal.self_heal_settings().package_hooks) -%}
+    {{ return('') }}
+  {%- endif -%}
+  {#- dbt built these itself in this run: record their fingerprints, so the next run knows they are current. -#}
+  {%- set built = [] -%}
+  {%- for result in results if result.status == 'success' and result.node.resource_type in ['model', 'seed']
+                               and result.node.config.materialized != 'ephemeral' -%}
+    {%- do built.append(result.node.unique_id) -%}
+  {%- endfor -%}
+  {%- if built -%}{%- do dbt_self_heal.self_heal_record_built(built, check) -%}{%- endif -%}
+  {{ return('') }}
+{% endmacro %}
+
+{% macro self_heal_record_built(built, check) %}
+  {%- set keys = [] -%}
+  {%- for uid in built -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- do keys.append(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias)) -%}
+  {%- endfor -%}
+  {%- set record_relation = dbt_self_heal.self_heal_record_relation() -%}
+  {%- set record_exists = check.record_exists or adapter.get_relation(record_relation.database,
+        record_relation.schema, record_relation.identifier) is not none -%}
+  {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none,
+                                                  dbt_self_heal.self_heal_files_of(built) | list) -%}
+  {%- do found.records.update(check.records) -%}
+  {%- set hashes = dbt_self_heal.self_heal_known_hashes(found.records, found.files) -%}
+  {%- set fingerprints = dbt_self_heal.self_heal_fingerprints(built, hashes) -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(built, fingerprints, found.files, hashes, 'dbt', record_exists) -%}
 {% endmacro %}
 
 {% macro self_heal_record_failure(run) %}

@@ -3,20 +3,35 @@
     buildability), then build node by node in DAG order inside ONE transaction opened and committed through dbt's
     connection, so macros that run statements while a node compiles join it. Each node is compiled only after
     everything it depends on exists, and materialized before the next is compiled. -#}
-{% macro self_heal_heal(needs, absent, readers, check_started, state_table_exists) %}
-  {%- set plan = dbt_self_heal.self_heal_plan(absent) -%}
+{% macro self_heal_heal(needs, check, rebuild, adopt, readers, check_started) %}
+  {%- set plan = dbt_self_heal.self_heal_plan(rebuild) -%}
   {%- set missing = plan.seeds + plan.models -%}
   {%- set missing_names = dbt_self_heal.self_heal_names(missing) -%}
+  {%- set absent_names = dbt_self_heal.self_heal_names(check.missing) -%}
+  {%- set stale = dbt_self_heal.self_heal_stale_list(check, missing) -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
   {#- Only a heal can follow an interruption (its transaction was rolled back), so healthy runs skip this query. -#}
-  {%- if state_table_exists -%}{%- do dbt_self_heal.self_heal_close_interrupted() -%}{%- endif -%}
-  {%- do dbt_self_heal.self_heal_emit({'event': 'heal_start', 'missing': missing_names, 'needed_count': needs.needed | length,
+  {%- if check.state_exists -%}{%- do dbt_self_heal.self_heal_close_interrupted() -%}{%- endif -%}
+  {%- set described = [] -%}
+  {%- if absent_names -%}
+    {%- do described.append(absent_names | length ~ " missing (" ~ absent_names | join(', ') ~ ")") -%}
+  {%- endif -%}
+  {%- for item in stale -%}{%- do described.append(item.relation ~ " is stale: " ~ item.reason) -%}{%- endfor -%}
+  {#- dbt ends the run at a statement that fails inside the hook, so what to do then is said up front. -#}
+  {%- set on_failure = "if dbt stops with an error while these are built, nothing of them is kept: fix what the "
+      ~ "error names (the model is the one on the last '[n/m] building' line; if it says 'No space left on device' "
+      ~ "or 'File too large', free disk space), then rerun the same command." -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'heal_start', 'missing': absent_names, 'stale': stale,
+                         'remediation': on_failure,
+                         'relations': missing_names, 'needed_count': needs.needed | length,
                          'seeds': dbt_self_heal.self_heal_names(plan.seeds),
                          'models': dbt_self_heal.self_heal_names(plan.models),
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
-      "initializing the workspace: " ~ missing | length ~ " of " ~ needs.needed | length ~ " needed relations are missing ("
-      ~ missing_names | join(', ') ~ ")") -%}
-  {%- do dbt_self_heal.self_heal_record_attempt(plan, check_started, missing_names, state_table_exists) -%}
+      ("initializing the workspace: " if not stale else "bringing the workspace up to date: ") ~ missing | length
+      ~ " of " ~ needs.needed | length ~ " needed relations to build: " ~ described | join('; ') ~ ". If it fails: "
+      ~ on_failure) -%}
+  {%- do plan.update({'stale': stale}) -%}
+  {%- do dbt_self_heal.self_heal_record_attempt(plan, check_started, missing_names, check.state_exists) -%}
   {%- set run = dbt_self_heal.self_heal_start_run(plan, check_started, missing_names) -%}
   {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
@@ -42,6 +57,10 @@
                            "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
   {%- for uid in plan.seeds -%}
     {%- set started = dbt_self_heal.self_heal_node_started(uid, loop.index, total) -%}
+    {%- if uid not in check.missing -%}
+      {#- A stale seed is reloaded from scratch, so a changed column set needs no --full-refresh. -#}
+      {%- do adapter.drop_relation(dbt_self_heal.self_heal_existing_relation(graph.nodes[uid], check)) -%}
+    {%- endif -%}
     {%- for sql in seed_sql[uid] -%}{%- do run_query(sql) -%}{%- endfor -%}
     {%- do adapter.cache_added(dbt_self_heal.self_heal_relation(graph.nodes[uid])) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
@@ -55,11 +74,11 @@
     {%- do dbt_self_heal.self_heal_materialize(node, dbt_self_heal.self_heal_compile(node).sql) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
-  {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing)) }}
+  {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, adopt)) }}
 {% endmacro %}
 
 {#- Inside the transaction: every planned relation exists; then the state row says completed and dbt commits. -#}
-{% macro self_heal_verify_and_commit(run, planned) %}
+{% macro self_heal_verify_and_commit(run, planned, check, adopt) %}
   {%- do dbt_self_heal.self_heal_advance(run, 'verify', dbt_self_heal.self_heal_names(planned), "Verifying " ~ planned | length ~ " relations...") -%}
   {%- set keys = [] -%}
   {%- for uid in planned -%}
@@ -75,6 +94,10 @@
     {{ exceptions.raise_compiler_error("self_heal verification failed: " ~ absent | join(', ')
         ~ " still missing after the build; nothing was committed. Check these models' materialization, then rerun.") }}
   {%- endif -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(planned, check.fingerprints, check.files, check.hashes,
+                                                     'self_heal', check.record_exists) -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes,
+                                                     'adopted', true) -%}
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "

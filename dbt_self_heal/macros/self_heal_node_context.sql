@@ -60,6 +60,19 @@
       {%- do column.update({'data_type': api.Column.translate_type(column.data_type)}) -%}
     {%- endfor -%}
   {%- endif -%}
+  {#- As dbt's compiler does: a foreign key's `to: ref(...)` / `source(...)` becomes the relation's name. -#}
+  {%- set constraint_lists = [model.get('constraints', [])] -%}
+  {%- for column in model.get('columns', {}).values() -%}{%- do constraint_lists.append(column.get('constraints', [])) -%}{%- endfor -%}
+  {%- for constraints in constraint_lists -%}
+    {%- for constraint in constraints if constraint.get('type') == 'foreign_key' and constraint.get('to') -%}
+      {%- set target_node = engine.manifest.find_node_from_ref_or_source(constraint.to) -%}
+      {%- if target_node is none -%}
+        {{ exceptions.raise_compiler_error("Model '" ~ node.unique_id ~ "': the foreign key target " ~ constraint.to
+            ~ " matches no node") }}
+      {%- endif -%}
+      {%- do constraint.update({'to': api.Relation.create_from(engine.config, target_node) | string}) -%}
+    {%- endfor -%}
+  {%- endfor -%}
   {%- if frame.sql is not none -%}
     {%- do model.update({'compiled_code': frame.sql, 'compiled_sql': frame.sql, 'compiled': true,
                          'extra_ctes_injected': true}) -%}
@@ -134,23 +147,31 @@
 {#- var() scoped as dbt scopes it for the node (context/providers.py ModelConfiguredVar): --vars, then the root
     project's vars for the node's package and its global vars, then the node's own package's. -#}
 {% macro self_heal_node_var(name, default='__self_heal_no_default__') %}
-  {%- set engine = dbt_self_heal.self_heal_engine() -%}
-  {%- set node = engine.stack[-1].node -%}
-  {%- set projects = [engine.config] -%}
-  {%- if node.package_name != engine.config.project_name -%}
-    {%- set dependency = engine.config.load_dependencies().get(node.package_name) -%}
+  {%- set node = dbt_self_heal.self_heal_current_node() -%}
+  {%- set value = dbt_self_heal.self_heal_var_for(node, name, default) -%}
+  {%- if value == '__self_heal_no_default__' -%}
+    {{ exceptions.raise_compiler_error("Required var '" ~ name ~ "' not found in config:\nVars supplied to "
+        ~ node.name ~ " = {}") }}
+  {%- endif -%}
+  {{ return(value) }}
+{% endmacro %}
+
+{% macro self_heal_var_for(node, name, default) %}
+  {%- set config = context['ref'].config if 'self_heal__engine_state' not in context
+                   else context['self_heal__engine_state'].config -%}
+  {%- if name in config.cli_vars -%}{{ return(config.cli_vars[name]) }}{%- endif -%}
+  {%- set projects = [config] -%}
+  {%- if node.package_name != config.project_name -%}
+    {%- set dependency = config.load_dependencies().get(node.package_name) -%}
     {%- if dependency -%}{%- do projects.append(dependency) -%}{%- endif -%}
   {%- endif -%}
-  {%- if name in engine.config.cli_vars -%}{{ return(engine.config.cli_vars[name]) }}{%- endif -%}
   {%- for project in projects -%}
     {%- set declared = project.vars.vars -%}
     {%- set scoped = declared.get(node.package_name) -%}
     {%- if scoped is mapping and name in scoped -%}{{ return(scoped[name]) }}{%- endif -%}
     {%- if name in declared -%}{{ return(declared[name]) }}{%- endif -%}
   {%- endfor -%}
-  {%- if default != engine.no_default -%}{{ return(default) }}{%- endif -%}
-  {{ exceptions.raise_compiler_error("Required var '" ~ name ~ "' not found in config:\nVars supplied to "
-      ~ node.name ~ " = {}") }}
+  {{ return(default) }}
 {% endmacro %}
 
 {#- config.get / require / ... read the node's config, as RuntimeConfigObject does. -#}

@@ -30,3 +30,17 @@
   {%- endfor -%}
   {{ return(statements) }}
 {% endmacro %}
+
+{#- The fingerprint record: one row per relation the heal or dbt built, beside the state table. -#}
+{% macro self_heal_record_relation() %}
+  {%- set settings = dbt_self_heal.self_heal_settings() -%}
+  {{ return(api.Relation.create(database=target.database, schema=settings.state_schema,
+                                identifier=settings.record_table, type='table')) }}
+{% endmacro %}
+
+{#- The relation as it exists now (its kind from the check, which may differ from the node's materialization). -#}
+{% macro self_heal_existing_relation(node, check) %}
+  {%- set key = dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias) -%}
+  {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias,
+                                type=check.get('kinds', {}).get(key, 'table'))) }}
+{% endmacro %}

@@ -6,6 +6,8 @@
       'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
       'state_schema': var('self_heal_state_schema', target.schema),
       'state_table': var('self_heal_state_table', 'self_heal_state'),
+      'record_table': var('self_heal_record_table', 'self_heal_fingerprints'),
+      'unrecorded': var('self_heal_unrecorded', 'rebuild') | string | lower,
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
   }) }}
 {% endmacro %}

@@ -120,12 +120,20 @@ def tail(run: DbtRun, lines: int = 25) -> str:
 
 
 def failure_text(run: DbtRun) -> str:
-    """What a run reports as its failure: dbt's warn/error lines, stderr, and any heal_failed event's error and
-    message (not the progress events, which list every node)."""
+    """What a run reports as its failure: dbt's warn/error lines, stderr, any heal_failed event's error and message,
+    and the progress line of the node the heal was building when dbt stopped (started, never completed: dbt ends
+    the run at a failing statement inside the hook, so that line is the last one before dbt's error) - not the
+    progress of nodes that were built."""
     levels = ("warn", "error")
     lines = [str(line["info"].get("msg", "")) for line in run.lines if line.get("info", {}).get("level") in levels]
     lines += [str(event.get(key, "")) for event in run.events("heal_failed") for key in ("error", "message")]
-    return "\n".join(lines + run.raw)
+    unfinished: dict[str, str] = {}
+    for event in run.events("node"):
+        if event["status"] == "started":
+            unfinished[event["unique_id"]] = str(event.get("message", ""))
+        else:
+            unfinished.pop(event["unique_id"], None)
+    return "\n".join(lines + list(unfinished.values()) + run.raw)
 
 
 def leftovers(db: Path) -> set[str]:

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tests.harness import DBT, REPO, STATE_TABLE, dbt_env, fingerprint, run_dbt, state_rows
+from tests.harness import DBT, REPO, SELF_HEAL_TABLES, dbt_env, fingerprint, run_dbt, state_rows
 from tests.reliability.common import (
     DB_NAME,
     INIT_ARGS,
@@ -165,7 +165,7 @@ def kill_trial(
     # 1. all or nothing, nothing stray
     rels = catalog(db)
     names = {n for _, n, _ in rels}
-    healed = names - {STATE_TABLE}
+    healed = names - set(SELF_HEAL_TABLES)
     trial.info["relations_after_kill"] = len(healed)
     trial.check(
         healed in (set(), set(reference.relations)),
@@ -173,7 +173,7 @@ def kill_trial(
         f"{len(healed)} of {len(reference.relations)} present: {sorted(healed)}",
         loss=True,
     )
-    stray = sorted(f"{s}.{n}" for s, n, _ in rels if n not in reference.relations | {STATE_TABLE})
+    stray = sorted(f"{s}.{n}" for s, n, _ in rels if n not in reference.relations | set(SELF_HEAL_TABLES))
     trial.check(not stray, "no stray or temporary relation", stray)
     schemas = {s for s, _, _ in rels}
     trial.check(schemas <= {"main"}, "no schema left behind", sorted(schemas))

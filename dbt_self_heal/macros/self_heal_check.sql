@@ -1,0 +1,122 @@
+{#- The check every run makes: for the relations it needs, which are missing, of the wrong kind, without a
+    fingerprint record, or stale (recorded fingerprint differs from the current one), with the reasons. One catalog
+    query answers existence, kinds, records and file stats; files are hashed only when their size or time changed. -#}
+{% macro self_heal_check(needed) %}
+  {%- set settings = dbt_self_heal.self_heal_settings() -%}
+  {%- set state_relation = dbt_self_heal.self_heal_state_relation() -%}
+  {%- set record_relation = dbt_self_heal.self_heal_record_relation() -%}
+  {%- set state_exists = adapter.get_relation(state_relation.database, state_relation.schema,
+                                              state_relation.identifier) is not none -%}
+  {%- set record_exists = adapter.get_relation(record_relation.database, record_relation.schema,
+                                               record_relation.identifier) is not none -%}
+  {%- set keys = [] -%}
+  {%- set paths = [] -%}
+  {%- for uid in needed -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- do keys.append(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias)) -%}
+  {%- endfor -%}
+  {%- set fingerprint_files = dbt_self_heal.self_heal_files_of(needed) -%}
+  {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none,
+                                                  fingerprint_files | list) -%}
+  {%- set hashes = dbt_self_heal.self_heal_known_hashes(found.records, found.files) -%}
+  {%- set fingerprints = dbt_self_heal.self_heal_fingerprints(needed, hashes) -%}
+
+  {%- set result = {'missing': [], 'wrong_kind': [], 'unrecorded': [], 'stale': [], 'reasons': {},
+                    'fingerprints': fingerprints, 'files': found.files, 'hashes': hashes, 'keys': {},
+                    'records': found.records, 'kinds': found.relations,
+                    'state_exists': state_exists, 'record_exists': record_exists} -%}
+  {%- for uid in needed -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- set key = keys[loop.index0] -%}
+    {%- do result['keys'].update({uid: key}) -%}
+    {%- set expected = 'view' if node.config.materialized == 'view' else 'table' -%}
+    {%- set record = found.records.get(key) -%}
+    {%- if key not in found.relations -%}
+      {%- do result.missing.append(uid) -%}
+    {%- elif found.relations[key] != expected -%}
+      {%- do result.wrong_kind.append(uid) -%}
+      {%- do result.reasons.update({uid: "is a " ~ found.relations[key] ~ " but " ~ node.name ~ " is materialized as "
+                                         ~ node.config.materialized}) -%}
+    {%- elif record is none -%}
+      {%- do result.unrecorded.append(uid) -%}
+    {%- elif record.fingerprint != fingerprints[uid].fingerprint -%}
+      {%- do result.stale.append(uid) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(result) }}
+{% endmacro %}
+
+{#- Files covered by the fingerprints of these nodes and their ancestors: {path: true}. -#}
+{% macro self_heal_files_of(node_ids) %}
+  {%- set files = {} -%}
+  {%- set seen = {} -%}
+  {%- set queue = node_ids | list -%}
+  {%- for uid in queue if uid not in seen -%}
+    {%- do seen.update({uid: true}) -%}
+    {%- set node = graph.nodes.get(uid) -%}
+    {%- if node -%}
+      {%- do queue.extend(node.depends_on.get('nodes', [])) -%}
+      {%- for path in dbt_self_heal.self_heal_node_files(node).values() -%}{%- do files.update({path: true}) -%}{%- endfor -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(files) }}
+{% endmacro %}
+
+{#- Content hashes for the files: the recorded one while size and modification time are unchanged, else hashed now. -#}
+{% macro self_heal_known_hashes(records, stats) %}
+  {%- set hashes = {} -%}
+  {%- if not stats -%}{{ return(hashes) }}{%- endif -%}
+  {%- set recorded = {} -%}
+  {%- for record in records.values() if record.get('files') -%}
+    {%- do recorded.update(fromjson(record.files)) -%}
+  {%- endfor -%}
+  {%- set changed = [] -%}
+  {%- for path, stat in stats.items() -%}
+    {%- if path in recorded and recorded[path][0] == stat -%}
+      {%- do hashes.update({path: recorded[path][1]}) -%}
+    {%- else -%}
+      {%- do changed.append(path) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do hashes.update(dbt_self_heal.self_heal_file_hashes(changed)) -%}
+  {{ return(hashes) }}
+{% endmacro %}
+
+{#- The relations of `rebuild` that exist, each with why it is rebuilt: [{relation, unique_id, reason}]. -#}
+{% macro self_heal_stale_list(check, rebuild) %}
+  {%- set rebuilt = {} -%}
+  {%- for uid in rebuild -%}{%- do rebuilt.update({uid: true}) -%}{%- endfor -%}
+  {%- set stale = [] -%}
+  {%- for uid in rebuild if uid not in check.missing -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- set reason = check.reasons.get(uid) -%}
+    {%- if reason is none -%}
+      {%- set record = check.records[check['keys'][uid]] -%}
+      {%- set reason = dbt_self_heal.self_heal_stale_reason(node, fromjson(record.parts or '{}'),
+            check.fingerprints[uid].parts, record.built_at, rebuilt) -%}
+    {%- endif -%}
+    {%- do stale.append({'relation': node.name, 'unique_id': uid, 'reason': reason}) -%}
+  {%- endfor -%}
+  {{ return(stale) }}
+{% endmacro %}
+
+{#- What to rebuild: missing, wrong-kind and stale relations, and, by var self_heal_unrecorded ('rebuild', the
+    default, or 'adopt'), relations without a record. Incremental models without a record are always adopted:
+    their rows may hold history that only they have. Adopted relations get their current fingerprint recorded. -#}
+{% macro self_heal_rebuild_set(check, settings) %}
+  {%- if settings.unrecorded not in ['rebuild', 'adopt'] -%}
+    {{ exceptions.raise_compiler_error("var self_heal_unrecorded is '" ~ settings.unrecorded ~ "'; set it to "
+        ~ "'rebuild' (the default) or 'adopt' in dbt_project.yml vars or --vars.") }}
+  {%- endif -%}
+  {%- set rebuild = check.missing + check.wrong_kind + check.stale -%}
+  {%- set adopt = [] -%}
+  {%- for uid in check.unrecorded -%}
+    {%- if settings.unrecorded == 'rebuild' and graph.nodes[uid].config.materialized != 'incremental' -%}
+      {%- do rebuild.append(uid) -%}
+      {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks)"}) -%}
+    {%- else -%}
+      {%- do adopt.append(uid) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return({'rebuild': rebuild, 'adopt': adopt}) }}
+{% endmacro %}

@@ -1,0 +1,159 @@
+{#- Fingerprints: what determines a relation's contents, hashed, so a relation built from other inputs is found
+    stale (dbt_self_heal/README.md, "Stale relations"). A node's parts: its kind, its code (dbt's checksum of the
+    file; for seeds over 1 MiB, where dbt keeps only the path, the content hash), the config that shapes the
+    relation, the values of the vars and env vars its code and its project macros read, its declared input files
+    (content hashes), the code of those macros, whether it was built under --empty, and its parents' fingerprints,
+    so a change propagates downstream. Only names and hashes are stored for env vars. -#}
+
+{#- The vars / env vars a piece of code reads: var('x') / env_var('X') with a literal name. -#}
+{% macro self_heal_read_names(code, function) %}
+  {{ return(modules.re.findall('(?<![\w.])' ~ function ~ '\(\s*[\'"]([^\'"]+)[\'"]', code or '')) }}
+{% endmacro %}
+
+{#- Project macros a node calls, transitively (dbt's own and the adapter's macros change only with versions). -#}
+{% macro self_heal_node_macros(node, manifest, memo) %}
+  {%- set found = [] -%}
+  {%- set queue = node.depends_on.macros | list -%}
+  {%- for uid in queue if uid not in found -%}
+    {%- set macro = manifest.macros.get(uid) -%}
+    {%- if macro and macro.package_name not in ['dbt', 'dbt_' ~ adapter.type()] -%}
+      {%- do found.append(uid) -%}
+      {%- do queue.extend(macro.depends_on.macros) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(found | sort) }}
+{% endmacro %}
+
+{#- The files whose content a node's fingerprint covers: declared inputs (by var) and seeds dbt does not hash. -#}
+{% macro self_heal_node_files(node) %}
+  {%- set files = {} -%}
+  {%- if node.resource_type == 'seed' and node.checksum.name != 'sha256' -%}
+    {%- do files.update({'seed file': node.root_path ~ '/' ~ node.original_file_path}) -%}
+  {%- endif -%}
+  {%- for var_name in ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs', []) -%}
+    {%- set path = dbt_self_heal.self_heal_var_for(node, var_name, none) -%}
+    {%- if path -%}{%- do files.update({'var ' ~ var_name: path | string}) -%}{%- endif -%}
+  {%- endfor -%}
+  {{ return(files) }}
+{% endmacro %}
+
+{#- Fingerprints of the given nodes and of all their ancestors: {unique_id: {'fingerprint': md5, 'parts': {...}}}.
+    `file_hashes` maps a path to its content hash (self_heal_file_hashes). -#}
+{% macro self_heal_fingerprints(node_ids, file_hashes) %}
+  {%- set manifest = context['ref'].manifest -%}
+  {%- set memo = {} -%}
+  {%- set ignored_config = ['meta', 'tags', 'docs', 'group', 'access', 'enabled', 'full_refresh', 'grants',
+                            'event_time', 'lookback', 'batch_size', 'begin', 'concurrent_batches'] -%}
+  {#- Every ancestor, then parents before children (Kahn's order over a list that grows while it is walked). -#}
+  {%- set seen = {} -%}
+  {%- set queue = node_ids | list -%}
+  {%- for uid in queue if uid not in seen -%}
+    {%- do seen.update({uid: true}) -%}
+    {%- do queue.extend((graph.nodes.get(uid) or {}).get('depends_on', {}).get('nodes', [])) -%}
+  {%- endfor -%}
+  {%- set waiting = {} -%}
+  {%- set children = {} -%}
+  {%- set ready = [] -%}
+  {%- for uid in seen -%}
+    {%- set parents = (graph.nodes.get(uid) or {}).get('depends_on', {}).get('nodes', []) | unique | list -%}
+    {%- do waiting.update({uid: parents | length}) -%}
+    {%- for parent in parents -%}{%- do children.setdefault(parent, []).append(uid) -%}{%- endfor -%}
+    {%- if not parents -%}{%- do ready.append(uid) -%}{%- endif -%}
+  {%- endfor -%}
+  {%- for uid in ready -%}
+    {%- set node = graph.nodes.get(uid) or graph.sources.get(uid) -%}
+    {%- if node is not none -%}
+      {%- do memo.update({uid: dbt_self_heal.self_heal_node_fingerprint(node, manifest, memo, file_hashes,
+                                                                       ignored_config)}) -%}
+    {%- endif -%}
+    {%- for child in children.get(uid, []) -%}
+      {%- do waiting.update({child: waiting[child] - 1}) -%}
+      {%- if waiting[child] == 0 -%}{%- do ready.append(child) -%}{%- endif -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {{ return(memo) }}
+{% endmacro %}
+
+{% macro self_heal_node_fingerprint(node, manifest, memo, file_hashes, ignored_config) %}
+  {%- if node.resource_type == 'source' -%}
+    {#- Another program writes a source; its identity is what the build depends on here. -#}
+    {%- set identity = node.database ~ '.' ~ node.schema ~ '.' ~ node.identifier -%}
+    {{ return({'fingerprint': local_md5('source ' ~ identity), 'parts': {'kind': 'source'}}) }}
+  {%- endif -%}
+  {%- set config = {} -%}
+  {%- for key, value in node.config.items() if key not in ignored_config -%}
+    {%- do config.update({key: value}) -%}
+  {%- endfor -%}
+  {%- if (node.config.get('contract') or {}).get('enforced') -%}
+    {%- set columns = {} -%}
+    {%- for name, column in node.get('columns', {}).items() -%}
+      {%- do columns.update({name: [column.get('data_type'), column.get('constraints')]}) -%}
+    {%- endfor -%}
+    {%- do config.update({'contract_columns': columns, 'contract_constraints': node.get('constraints')}) -%}
+  {%- endif -%}
+  {%- set texts = [node.get('raw_code') or ''] -%}
+  {%- set macros = {} -%}
+  {%- for uid in dbt_self_heal.self_heal_node_macros(node, manifest, memo) -%}
+    {%- set sql = manifest.macros[uid].macro_sql -%}
+    {%- do macros.update({uid: local_md5(sql)}) -%}
+    {%- do texts.append(sql) -%}
+  {%- endfor -%}
+  {%- set code = texts | join('\n') -%}
+  {%- set vars = {} -%}
+  {%- for name in dbt_self_heal.self_heal_read_names(code, 'var') | unique -%}
+    {%- do vars.update({name: dbt_self_heal.self_heal_var_for(node, name, none)}) -%}
+  {%- endfor -%}
+  {%- set env_vars = {} -%}
+  {%- for name in dbt_self_heal.self_heal_read_names(code, 'env_var') | unique -%}
+    {%- do env_vars.update({name: local_md5(env_var(name, '') | string)}) -%}
+  {%- endfor -%}
+  {%- set inputs = {} -%}
+  {%- for label, path in dbt_self_heal.self_heal_node_files(node).items() -%}
+    {%- do inputs.update({label: file_hashes.get(path)}) -%}
+  {%- endfor -%}
+  {%- set parents = {} -%}
+  {%- for parent in node.depends_on.get('nodes', []) if parent in memo -%}
+    {%- do parents.update({parent: memo[parent].fingerprint}) -%}
+  {%- endfor -%}
+  {%- set parts = {
+      'kind': node.resource_type ~ ':' ~ node.config.materialized,
+      'code': node.checksum.checksum if node.checksum.name == 'sha256' else none,
+      'config': local_md5(tojson(config, sort_keys=true)),
+      'vars': vars, 'env_vars': env_vars, 'inputs': inputs, 'macros': macros, 'parents': parents,
+      'empty': flags.EMPTY is true,
+  } -%}
+  {{ return({'fingerprint': local_md5(tojson(parts, sort_keys=true)), 'parts': parts}) }}
+{% endmacro %}
+
+{#- Why a recorded relation is stale: its recorded parts against the current ones, in words. -#}
+{% macro self_heal_stale_reason(node, recorded_parts, parts, built_at, rebuilt) %}
+  {%- set old = recorded_parts or {} -%}
+  {%- set reasons = [] -%}
+  {%- if old.get('kind') != parts.kind -%}{%- do reasons.append("materialization changed") -%}{%- endif -%}
+  {%- if old.get('code') != parts.code or old.get('inputs', {}).get('seed file') != parts.inputs.get('seed file') -%}
+    {%- if node.resource_type == 'seed' -%}
+      {%- do reasons.append(node.original_file_path ~ " changed since it was loaded at " ~ built_at) -%}
+    {%- else -%}
+      {%- do reasons.append("code of " ~ node.name ~ " changed") -%}
+    {%- endif -%}
+  {%- endif -%}
+  {%- if old.get('config') != parts.config -%}{%- do reasons.append("config of " ~ node.name ~ " changed") -%}{%- endif -%}
+  {%- for name, value in parts.vars.items() if old.get('vars', {}).get(name, none) != value -%}
+    {%- do reasons.append("var " ~ name ~ " " ~ old.get('vars', {}).get(name, none) ~ " → " ~ value) -%}
+  {%- endfor -%}
+  {%- for name, value in parts.env_vars.items() if old.get('env_vars', {}).get(name) != value -%}
+    {%- do reasons.append("env var " ~ name ~ " changed") -%}
+  {%- endfor -%}
+  {%- for label, value in parts.inputs.items() if label != 'seed file' and old.get('inputs', {}).get(label) != value -%}
+    {%- do reasons.append("input file of " ~ label ~ " (" ~ dbt_self_heal.self_heal_var_for(node, label[4:], '') ~ ") changed since " ~ built_at) -%}
+  {%- endfor -%}
+  {%- if old.get('macros') != parts.macros -%}{%- do reasons.append("a macro it calls changed") -%}{%- endif -%}
+  {%- if old.get('empty') != parts.empty -%}
+    {%- do reasons.append("built with --empty" if old.get('empty') else "a run with --empty") -%}
+  {%- endif -%}
+  {%- for parent, fingerprint in parts.parents.items() if old.get('parents', {}).get(parent) != fingerprint -%}
+    {%- set name = parent.split('.')[-1] if parent not in graph.nodes else graph.nodes[parent].name -%}
+    {%- do reasons.append("parent " ~ name ~ (" is rebuilt" if parent in rebuilt else " changed")) -%}
+  {%- endfor -%}
+  {{ return(reasons | join('; ') if reasons else "its fingerprint changed") }}
+{% endmacro %}

@@ -1,0 +1,58 @@
+{#- The single check of a run: in ONE query, which of the given relations exist and of what kind, their fingerprint
+    records, and the size and modification time of the files fingerprints cover.
+    Returns {'relations': {key: 'table' | 'view'}, 'records': {key: {...}}, 'files': {path: 'size:mtime'}}. -#}
+{% macro self_heal_inspect(keys, record_relation=none, paths=[]) %}
+  {{ return(adapter.dispatch('self_heal_inspect', 'dbt_self_heal')(keys, record_relation, paths)) }}
+{% endmacro %}
+
+{% macro default__self_heal_inspect(keys, record_relation, paths) %}
+  {{ exceptions.raise_compiler_error("dbt_self_heal supports dbt-duckdb only (adapter '" ~ adapter.type()
+      ~ "'); set var self_heal_enabled: false to run without it.") }}
+{% endmacro %}
+
+{#- DuckDB's catalog functions answer in milliseconds (information_schema.tables is a wide view over them);
+    read_blob without its content column reads no file data, and skips paths that do not exist. -#}
+{% macro duckdb__self_heal_inspect(keys, record_relation, paths) %}
+  {%- set found = {'relations': {}, 'records': {}, 'files': {}} -%}
+  {%- set wanted = [] -%}
+  {%- for key in keys -%}{%- do wanted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
+  {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
+  {%- set sql -%}
+    select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files from (
+      select lower(database_name || '.' || schema_name || '.' || table_name) as relation_key, 'table' as kind
+      from duckdb_tables()
+      union all
+      select lower(database_name || '.' || schema_name || '.' || view_name), 'view' from duckdb_views() where not internal
+    ) where relation_key in {{ wanted }}
+    {%- if record_relation is not none %}
+    union all
+    select 'record', relation, fingerprint, parts, cast(built_at as varchar), files from {{ record_relation }}
+    where relation in {{ wanted }}
+    {%- endif %}
+    {%- if paths %}
+    union all
+    select 'file', filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar), null, null, null
+    from read_blob([{%- for path in paths -%}{{ dbt_self_heal.self_heal_sql_string(path) }}{{ ', ' if not loop.last }}{%- endfor -%}])
+    {%- endif %}
+  {%- endset -%}
+  {%- for what, key, value, parts, built_at, files in run_query(sql).rows -%}
+    {%- if what == 'relation' -%}{%- do found.relations.update({key: value}) -%}
+    {%- elif what == 'record' -%}
+      {%- do found.records.update({key: {'fingerprint': value, 'parts': parts, 'built_at': built_at, 'files': files}}) -%}
+    {%- else -%}{%- do found.files.update({key: value}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(found) }}
+{% endmacro %}
+
+{#- Content hashes of files (one query), for the files whose size or modification time changed since recorded. -#}
+{% macro self_heal_file_hashes(paths) %}
+  {%- set hashes = {} -%}
+  {%- if not paths -%}{{ return(hashes) }}{%- endif -%}
+  {%- set sql -%}
+    select filename, md5(content) from read_blob([
+      {%- for path in paths -%}{{ dbt_self_heal.self_heal_sql_string(path) }}{{ ', ' if not loop.last }}{%- endfor -%}])
+  {%- endset -%}
+  {%- for row in run_query(sql).rows -%}{%- do hashes.update({row[0]: row[1]}) -%}{%- endfor -%}
+  {{ return(hashes) }}
+{% endmacro %}
