@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-HOOK_MACROS = ("self_heal", "self_heal_build", "self_heal_verify", "self_heal_report")
+HOOK_MACROS = ("self_heal", "self_heal_finalize")
 
 
 def profile(args: list[str]) -> dict[str, Any]:

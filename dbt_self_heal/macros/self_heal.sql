@@ -18,8 +18,9 @@
         and 'retry' in (invocation_args_dict.get('invocation_command') or '').split() -%}
   {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
   {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected) -%}
-  {%- set check = dbt_self_heal.self_heal_check(needs.needed) -%}
-  {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings) -%}
+  {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers) -%}
+  {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings)
+        if check.missing or check.wrong_kind or check.stale or check.unrecorded else {'rebuild': [], 'adopt': []} -%}
   {%- set rebuild, adopt = decided.rebuild, decided.adopt -%}
   {%- do graph.update({'_self_heal_check': check}) -%}
 
@@ -36,10 +37,14 @@
   {%- endif -%}
   {%- if adopt -%}
     {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes, 'adopted',
-                                                       check.record_exists) -%}
+                                                       check.record_exists, check.digest) -%}
     {%- do dbt_self_heal.self_heal_emit({'event': 'adopted', 'relations': dbt_self_heal.self_heal_names(adopt)},
         "recorded the fingerprints of " ~ adopt | length ~ " relations built outside these hooks ("
         ~ dbt_self_heal.self_heal_names(adopt) | join(', ') ~ "); kept as they are") -%}
+  {%- endif -%}
+  {%- if not check.verified and check.record_exists -%}
+    {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
+    {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
   {%- endif -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = dbt_self_heal.self_heal_check_inputs(readers) if readers else [] -%}

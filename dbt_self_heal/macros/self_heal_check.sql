@@ -1,54 +1,77 @@
 {#- The check every run makes: for the relations it needs, which are missing, of the wrong kind, without a
     fingerprint record, or stale (recorded fingerprint differs from the current one), with the reasons. One catalog
     query answers existence, kinds, records and file stats; files are hashed only when their size or time changed. -#}
-{% macro self_heal_check(needed) %}
+{% macro self_heal_check(needed, file_readers=none) %}
+  {#- Runs on every invocation: lookups are inline rather than helper calls (dbt compiles each macro it calls). -#}
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
-  {%- set state_relation = dbt_self_heal.self_heal_state_relation() -%}
-  {%- set record_relation = dbt_self_heal.self_heal_record_relation() -%}
+  {%- set state_relation = api.Relation.create(database=target.database, schema=settings.state_schema,
+                                              identifier=settings.state_table, type='table') -%}
+  {%- set record_relation = api.Relation.create(database=target.database, schema=settings.state_schema,
+                                               identifier=settings.record_table, type='table') -%}
   {%- set state_exists = adapter.get_relation(state_relation.database, state_relation.schema,
                                               state_relation.identifier) is not none -%}
   {%- set record_exists = adapter.get_relation(record_relation.database, record_relation.schema,
                                                record_relation.identifier) is not none -%}
   {%- set keys = [] -%}
-  {%- set paths = [] -%}
   {%- for uid in needed -%}
     {%- set node = graph.nodes[uid] -%}
-    {%- do keys.append(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias)) -%}
+    {%- do keys.append((node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) | lower) -%}
   {%- endfor -%}
-  {%- set fingerprint_files = dbt_self_heal.self_heal_files_of(needed) -%}
-  {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none,
-                                                  fingerprint_files | list) -%}
-  {%- set hashes = dbt_self_heal.self_heal_known_hashes(found.records, found.files) -%}
-  {%- set fingerprints = dbt_self_heal.self_heal_fingerprints(needed, hashes) -%}
-
+  {%- set paths = {} -%}
+  {%- for uid in (file_readers if file_readers is not none else dbt_self_heal.self_heal_files_of(needed, true)) -%}
+    {%- for path in dbt_self_heal.self_heal_node_files(graph.nodes[uid]).values() -%}{%- do paths.update({path: true}) -%}{%- endfor -%}
+  {%- endfor -%}
+  {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list) -%}
+  {%- set digest = dbt_self_heal.self_heal_project_digest(found.files) -%}
   {%- set result = {'missing': [], 'wrong_kind': [], 'unrecorded': [], 'stale': [], 'reasons': {},
-                    'fingerprints': fingerprints, 'files': found.files, 'hashes': hashes, 'keys': {},
-                    'records': found.records, 'kinds': found.relations,
+                    'fingerprints': {}, 'files': found.files, 'hashes': {}, 'keys': {}, 'digest': digest,
+                    'records': found.records, 'kinds': found.relations, 'verified': true,
                     'state_exists': state_exists, 'record_exists': record_exists} -%}
   {%- for uid in needed -%}
     {%- set node = graph.nodes[uid] -%}
     {%- set key = keys[loop.index0] -%}
     {%- do result['keys'].update({uid: key}) -%}
-    {%- set expected = 'view' if node.config.materialized == 'view' else 'table' -%}
     {%- set record = found.records.get(key) -%}
     {%- if key not in found.relations -%}
       {%- do result.missing.append(uid) -%}
-    {%- elif found.relations[key] != expected -%}
+      {%- do result.update({'verified': false}) -%}
+    {%- elif found.relations[key] != ('view' if node.config.materialized == 'view' else 'table') -%}
       {%- do result.wrong_kind.append(uid) -%}
+      {%- do result.update({'verified': false}) -%}
       {%- do result.reasons.update({uid: "is a " ~ found.relations[key] ~ " but " ~ node.name ~ " is materialized as "
                                          ~ node.config.materialized}) -%}
     {%- elif record is none -%}
       {%- do result.unrecorded.append(uid) -%}
-    {%- elif record.fingerprint != fingerprints[uid].fingerprint -%}
+    {%- endif -%}
+    {%- if record is none or record.verified != digest -%}{%- do result.update({'verified': false}) -%}{%- endif -%}
+  {%- endfor -%}
+  {#- Fast path: nothing in the project, its vars, env vars or covered files changed since every needed relation
+      was last found fresh (or built), so their recorded fingerprints are current. -#}
+  {%- if result.verified -%}
+    {%- for uid in needed -%}
+      {%- set record = found.records[keys[loop.index0]] -%}
+      {%- do result.fingerprints.update({uid: {'fingerprint': record.fingerprint, 'recorded_parts': record.parts}}) -%}
+    {%- endfor -%}
+    {{ return(result) }}
+  {%- endif -%}
+  {%- set hashes = dbt_self_heal.self_heal_known_hashes(found.records, found.files) -%}
+  {%- set fingerprints = dbt_self_heal.self_heal_fingerprints(needed, hashes) -%}
+  {%- do result.update({'fingerprints': fingerprints, 'hashes': hashes}) -%}
+  {%- for uid in needed -%}
+    {%- set record = found.records.get(keys[loop.index0]) -%}
+    {%- if record is not none and uid not in result.missing and uid not in result.wrong_kind
+          and record.fingerprint != fingerprints[uid].fingerprint -%}
       {%- do result.stale.append(uid) -%}
     {%- endif -%}
   {%- endfor -%}
   {{ return(result) }}
 {% endmacro %}
 
-{#- Files covered by the fingerprints of these nodes and their ancestors: {path: true}. -#}
-{% macro self_heal_files_of(node_ids) %}
+{#- Files covered by the fingerprints of these nodes and their ancestors: {path: true}, or with `readers`,
+    the ids of the nodes that declare them. -#}
+{% macro self_heal_files_of(node_ids, readers=false) %}
   {%- set files = {} -%}
+  {%- set reader_ids = [] -%}
   {%- set seen = {} -%}
   {%- set queue = node_ids | list -%}
   {%- for uid in queue if uid not in seen -%}
@@ -56,10 +79,12 @@
     {%- set node = graph.nodes.get(uid) -%}
     {%- if node -%}
       {%- do queue.extend(node.depends_on.get('nodes', [])) -%}
-      {%- for path in dbt_self_heal.self_heal_node_files(node).values() -%}{%- do files.update({path: true}) -%}{%- endfor -%}
+      {%- set node_files = dbt_self_heal.self_heal_node_files(node) -%}
+      {%- if node_files -%}{%- do reader_ids.append(uid) -%}{%- endif -%}
+      {%- for path in node_files.values() -%}{%- do files.update({path: true}) -%}{%- endfor -%}
     {%- endif -%}
   {%- endfor -%}
-  {{ return(files) }}
+  {{ return(reader_ids if readers else files) }}
 {% endmacro %}
 
 {#- Content hashes for the files: the recorded one while size and modification time are unchanged, else hashed now. -#}
@@ -78,7 +103,7 @@
       {%- do changed.append(path) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do hashes.update(dbt_self_heal.self_heal_file_hashes(changed)) -%}
+  {%- if changed -%}{%- do hashes.update(dbt_self_heal.self_heal_file_hashes(changed)) -%}{%- endif -%}
   {{ return(hashes) }}
 {% endmacro %}
 
@@ -104,10 +129,6 @@
     default, or 'adopt'), relations without a record. Incremental models without a record are always adopted:
     their rows may hold history that only they have. Adopted relations get their current fingerprint recorded. -#}
 {% macro self_heal_rebuild_set(check, settings) %}
-  {%- if settings.unrecorded not in ['rebuild', 'adopt'] -%}
-    {{ exceptions.raise_compiler_error("var self_heal_unrecorded is '" ~ settings.unrecorded ~ "'; set it to "
-        ~ "'rebuild' (the default) or 'adopt' in dbt_project.yml vars or --vars.") }}
-  {%- endif -%}
   {%- set rebuild = check.missing + check.wrong_kind + check.stale -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
@@ -119,4 +140,20 @@
     {%- endif -%}
   {%- endfor -%}
   {{ return({'rebuild': rebuild, 'adopt': adopt}) }}
+{% endmacro %}
+
+{#- One hash of everything fingerprints are made of, for the whole project: every file dbt read (its checksums),
+    --vars and the projects' vars, the env vars dbt saw while parsing, the target, --empty, and the size and
+    modification time of the files fingerprints cover. Computed by dbt's objects and filters, not per node. -#}
+{% macro self_heal_project_digest(stats) %}
+  {%- set manifest = context['ref'].manifest -%}
+  {%- set config = context['ref'].config -%}
+  {%- set project_vars = [config.vars.vars] -%}
+  {%- for project in config.load_dependencies().values() -%}{%- do project_vars.append(project.vars.vars) -%}{%- endfor -%}
+  {%- set env_values = {} -%}
+  {%- for name in manifest.env_vars -%}{%- do env_values.update({name: env_var(name, '')}) -%}{%- endfor -%}
+  {{ return(local_md5(manifest.files.values() | map(attribute='checksum') | map(attribute='checksum') | sort | join(',')
+      ~ '|' ~ tojson([config.cli_vars, project_vars, target.name, target.database, target.schema,
+                      flags.EMPTY is true, stats], sort_keys=true)
+      ~ '|' ~ local_md5(tojson(env_values, sort_keys=true)))) }}
 {% endmacro %}

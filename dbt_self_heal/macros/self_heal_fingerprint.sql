@@ -5,11 +5,6 @@
     (content hashes), the code of those macros, whether it was built under --empty, and its parents' fingerprints,
     so a change propagates downstream. Only names and hashes are stored for env vars. -#}
 
-{#- The vars / env vars a piece of code reads: var('x') / env_var('X') with a literal name. -#}
-{% macro self_heal_read_names(code, function) %}
-  {{ return(modules.re.findall('(?<![\w.])' ~ function ~ '\(\s*[\'"]([^\'"]+)[\'"]', code or '')) }}
-{% endmacro %}
-
 {#- Project macros a node calls, transitively (dbt's own and the adapter's macros change only with versions). -#}
 {% macro self_heal_node_macros(node, manifest, memo) %}
   {%- set found = [] -%}
@@ -39,15 +34,15 @@
 
 {#- Fingerprints of the given nodes and of all their ancestors: {unique_id: {'fingerprint': md5, 'parts': {...}}}.
     `file_hashes` maps a path to its content hash (self_heal_file_hashes). -#}
-{% macro self_heal_fingerprints(node_ids, file_hashes) %}
+{% macro self_heal_fingerprints(node_ids, file_hashes, known={}) %}
   {%- set manifest = context['ref'].manifest -%}
-  {%- set memo = {} -%}
+  {%- set memo = dict(known) -%}
   {%- set ignored_config = ['meta', 'tags', 'docs', 'group', 'access', 'enabled', 'full_refresh', 'grants',
                             'event_time', 'lookback', 'batch_size', 'begin', 'concurrent_batches'] -%}
   {#- Every ancestor, then parents before children (Kahn's order over a list that grows while it is walked). -#}
   {%- set seen = {} -%}
   {%- set queue = node_ids | list -%}
-  {%- for uid in queue if uid not in seen -%}
+  {%- for uid in queue if uid not in seen and uid not in memo -%}
     {%- do seen.update({uid: true}) -%}
     {%- do queue.extend((graph.nodes.get(uid) or {}).get('depends_on', {}).get('nodes', [])) -%}
   {%- endfor -%}
@@ -55,7 +50,7 @@
   {%- set children = {} -%}
   {%- set ready = [] -%}
   {%- for uid in seen -%}
-    {%- set parents = (graph.nodes.get(uid) or {}).get('depends_on', {}).get('nodes', []) | unique | list -%}
+    {%- set parents = (graph.nodes.get(uid) or {}).get('depends_on', {}).get('nodes', []) | reject('in', memo) | unique | list -%}
     {%- do waiting.update({uid: parents | length}) -%}
     {%- for parent in parents -%}{%- do children.setdefault(parent, []).append(uid) -%}{%- endfor -%}
     {%- if not parents -%}{%- do ready.append(uid) -%}{%- endif -%}
@@ -80,37 +75,37 @@
     {%- set identity = node.database ~ '.' ~ node.schema ~ '.' ~ node.identifier -%}
     {{ return({'fingerprint': local_md5('source ' ~ identity), 'parts': {'kind': 'source'}}) }}
   {%- endif -%}
-  {%- set config = {} -%}
-  {%- for key, value in node.config.items() if key not in ignored_config -%}
-    {%- do config.update({key: value}) -%}
-  {%- endfor -%}
+  {#- Runs for every needed node on every run: kept to inline statements (dbt compiles and calls each macro anew). -#}
+  {%- set config = dict(node.config) -%}
+  {%- for key in ignored_config -%}{%- do config.pop(key, none) -%}{%- endfor -%}
   {%- if (node.config.get('contract') or {}).get('enforced') -%}
-    {%- set columns = {} -%}
-    {%- for name, column in node.get('columns', {}).items() -%}
-      {%- do columns.update({name: [column.get('data_type'), column.get('constraints')]}) -%}
-    {%- endfor -%}
-    {%- do config.update({'contract_columns': columns, 'contract_constraints': node.get('constraints')}) -%}
+    {%- do config.update({'contract_columns': node.get('columns'), 'contract_constraints': node.get('constraints')}) -%}
   {%- endif -%}
   {%- set texts = [node.get('raw_code') or ''] -%}
   {%- set macros = {} -%}
-  {%- for uid in dbt_self_heal.self_heal_node_macros(node, manifest, memo) -%}
-    {%- set sql = manifest.macros[uid].macro_sql -%}
-    {%- do macros.update({uid: local_md5(sql)}) -%}
-    {%- do texts.append(sql) -%}
-  {%- endfor -%}
-  {%- set code = texts | join('\n') -%}
+  {%- if node.depends_on.macros -%}
+    {%- for uid in dbt_self_heal.self_heal_node_macros(node, manifest, memo) -%}
+      {%- set sql = manifest.macros[uid].macro_sql -%}
+      {%- do macros.update({uid: local_md5(sql)}) -%}
+      {%- do texts.append(sql) -%}
+    {%- endfor -%}
+  {%- endif -%}
   {%- set vars = {} -%}
-  {%- for name in dbt_self_heal.self_heal_read_names(code, 'var') | unique -%}
-    {%- do vars.update({name: dbt_self_heal.self_heal_var_for(node, name, none)}) -%}
-  {%- endfor -%}
   {%- set env_vars = {} -%}
-  {%- for name in dbt_self_heal.self_heal_read_names(code, 'env_var') | unique -%}
-    {%- do env_vars.update({name: local_md5(env_var(name, '') | string)}) -%}
+  {%- for function, name in modules.re.findall('(?<![\w.])(env_var|var)\(\s*[\'"]([^\'"]+)[\'"]', texts | join('\n')) -%}
+    {%- if function == 'var' -%}
+      {%- do vars.update({name: dbt_self_heal.self_heal_var_for(node, name, none)}) -%}
+    {%- else -%}
+      {%- do env_vars.update({name: local_md5(env_var(name, '') | string)}) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- set inputs = {} -%}
-  {%- for label, path in dbt_self_heal.self_heal_node_files(node).items() -%}
-    {%- do inputs.update({label: file_hashes.get(path)}) -%}
-  {%- endfor -%}
+  {%- if (node.resource_type == 'seed' and node.checksum.name != 'sha256')
+        or ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs') -%}
+    {%- for label, path in dbt_self_heal.self_heal_node_files(node).items() -%}
+      {%- do inputs.update({label: file_hashes.get(path)}) -%}
+    {%- endfor -%}
+  {%- endif -%}
   {%- set parents = {} -%}
   {%- for parent in node.depends_on.get('nodes', []) if parent in memo -%}
     {%- do parents.update({parent: memo[parent].fingerprint}) -%}

@@ -95,9 +95,10 @@
         ~ " still missing after the build; nothing was committed. Check these models' materialization, then rerun.") }}
   {%- endif -%}
   {%- do dbt_self_heal.self_heal_record_fingerprints(planned, check.fingerprints, check.files, check.hashes,
-                                                     'self_heal', check.record_exists) -%}
+                                                     'self_heal', check.record_exists, check.digest) -%}
   {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes,
-                                                     'adopted', true) -%}
+                                                     'adopted', true, check.digest) -%}
+  {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "

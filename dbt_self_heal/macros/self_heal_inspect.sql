@@ -18,7 +18,7 @@
   {%- for key in keys -%}{%- do wanted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
   {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
   {%- set sql -%}
-    select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files from (
+    select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files, null as verified from (
       select lower(database_name || '.' || schema_name || '.' || table_name) as relation_key, 'table' as kind
       from duckdb_tables()
       union all
@@ -26,19 +26,20 @@
     ) where relation_key in {{ wanted }}
     {%- if record_relation is not none %}
     union all
-    select 'record', relation, fingerprint, parts, cast(built_at as varchar), files from {{ record_relation }}
+    select 'record', relation, fingerprint, parts, cast(built_at as varchar), files, verified_digest from {{ record_relation }}
     where relation in {{ wanted }}
     {%- endif %}
     {%- if paths %}
     union all
-    select 'file', filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar), null, null, null
+    select 'file', filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar), null, null, null, null
     from read_blob([{%- for path in paths -%}{{ dbt_self_heal.self_heal_sql_string(path) }}{{ ', ' if not loop.last }}{%- endfor -%}])
     {%- endif %}
   {%- endset -%}
-  {%- for what, key, value, parts, built_at, files in run_query(sql).rows -%}
+  {%- for what, key, value, parts, built_at, files, verified in run_query(sql).rows -%}
     {%- if what == 'relation' -%}{%- do found.relations.update({key: value}) -%}
     {%- elif what == 'record' -%}
-      {%- do found.records.update({key: {'fingerprint': value, 'parts': parts, 'built_at': built_at, 'files': files}}) -%}
+      {%- do found.records.update({key: {'fingerprint': value, 'parts': parts, 'built_at': built_at, 'files': files,
+                                        'verified': verified}}) -%}
     {%- else -%}{%- do found.files.update({key: value}) -%}
     {%- endif -%}
   {%- endfor -%}

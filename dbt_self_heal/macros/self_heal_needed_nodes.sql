@@ -48,19 +48,25 @@
   {%- endfor -%}
 
   {#- Ancestors of the roots, breadth-first over the live queue; keep what the hook can and must build. -#}
+  {#- Nodes among them whose fingerprints cover files (declared inputs, seeds dbt does not hash) are noted too. -#}
   {%- set seen = {} -%}
   {%- set needed = [] -%}
+  {%- set file_readers = [] -%}
   {%- set queue = roots -%}
   {%- for uid in queue if uid not in seen -%}
     {%- do seen.update({uid: true}) -%}
     {%- set node = graph.nodes.get(uid) -%}
     {%- if node -%}
       {%- do queue.extend(node.depends_on.get('nodes', [])) -%}
+      {%- if ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs')
+            or (node.resource_type == 'seed' and node.checksum.name != 'sha256') -%}
+        {%- do file_readers.append(uid) -%}
+      {%- endif -%}
       {%- if uid not in selected and node.resource_type in ['seed', 'model', 'snapshot'] and node.config.enabled
             and node.config.materialized != 'ephemeral' -%}
         {%- do needed.append(uid) -%}
       {%- endif -%}
     {%- endif -%}
   {%- endfor -%}
-  {{ return({'needed': needed, 'deferred': deferred}) }}
+  {{ return({'needed': needed, 'deferred': deferred, 'file_readers': file_readers}) }}
 {% endmacro %}

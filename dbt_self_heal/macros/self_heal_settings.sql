@@ -1,13 +1,18 @@
 {#- The one place where self-healing settings and their defaults live (dbt_self_heal/README.md, "Settings").
     Each is a var, set globally or scoped to the package (`vars: {dbt_self_heal: {...}}`) in the consumer's project. -#}
 {% macro self_heal_settings() %}
+  {%- set unrecorded = var('self_heal_unrecorded', 'rebuild') | string | lower -%}
+  {%- if unrecorded not in ['rebuild', 'adopt'] -%}
+    {{ exceptions.raise_compiler_error("var self_heal_unrecorded is '" ~ unrecorded ~ "'; set it to "
+        ~ "'rebuild' (the default) or 'adopt' in dbt_project.yml vars or --vars.") }}
+  {%- endif -%}
   {{ return({
       'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
       'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
       'state_schema': var('self_heal_state_schema', target.schema),
       'state_table': var('self_heal_state_table', 'self_heal_state'),
       'record_table': var('self_heal_record_table', 'self_heal_fingerprints'),
-      'unrecorded': var('self_heal_unrecorded', 'rebuild') | string | lower,
+      'unrecorded': unrecorded,
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
   }) }}
 {% endmacro %}

@@ -63,12 +63,13 @@
     files varchar,
     built_at timestamp,
     invocation_id varchar,
-    built_by varchar
+    built_by varchar,
+    verified_digest varchar
   )") }}
 {% endmacro %}
 
 {#- Record the current fingerprints of relations just built (`built_by`: self_heal, dbt or adopted). -#}
-{% macro self_heal_record_fingerprints(node_ids, fingerprints, stats, hashes, built_by, record_exists) %}
+{% macro self_heal_record_fingerprints(node_ids, fingerprints, stats, hashes, built_by, record_exists, digest) %}
   {%- if not node_ids -%}{{ return(none) }}{%- endif -%}
   {%- if not record_exists -%}
     {%- do run_query(dbt_self_heal.self_heal_record_ddl()) -%}
@@ -87,7 +88,17 @@
         ~ ", " ~ dbt_self_heal.self_heal_sql_string(fingerprints[uid].fingerprint)
         ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(fingerprints[uid].parts, sort_keys=true))
         ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(files)) ~ ", " ~ now
-        ~ ", " ~ dbt_self_heal.self_heal_sql_string(invocation_id) ~ ", " ~ dbt_self_heal.self_heal_sql_string(built_by) ~ ")") -%}
+        ~ ", " ~ dbt_self_heal.self_heal_sql_string(invocation_id) ~ ", " ~ dbt_self_heal.self_heal_sql_string(built_by)
+        ~ ", " ~ dbt_self_heal.self_heal_sql_string(digest) ~ ")") -%}
   {%- endfor -%}
   {%- do run_query("insert or replace into " ~ dbt_self_heal.self_heal_record_relation() ~ " values\n" ~ rows | join(",\n")) -%}
+{% endmacro %}
+
+{#- Relations checked fresh under this project digest: the next run with the same digest skips fingerprinting them. -#}
+{% macro self_heal_record_verified(keys, digest) %}
+  {%- if not keys -%}{{ return(none) }}{%- endif -%}
+  {%- set quoted = [] -%}
+  {%- for key in keys -%}{%- do quoted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
+  {%- do run_query("update " ~ dbt_self_heal.self_heal_record_relation() ~ " set verified_digest = "
+      ~ dbt_self_heal.self_heal_sql_string(digest) ~ " where relation in (" ~ quoted | join(', ') ~ ")") -%}
 {% endmacro %}

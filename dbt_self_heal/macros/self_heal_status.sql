@@ -5,7 +5,7 @@
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
   {%- set needs = dbt_self_heal.self_heal_needed_nodes([]) -%}
-  {%- set check = dbt_self_heal.self_heal_check(needs.needed) -%}
+  {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers) -%}
   {%- set stale = dbt_self_heal.self_heal_stale_list(check, dbt_self_heal.self_heal_rebuild_set(check, settings).rebuild) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'status', 'needed': dbt_self_heal.self_heal_names(needs.needed),
         'missing': dbt_self_heal.self_heal_names(check.missing), 'stale': stale,
