@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.reliability import bad_input, concurrency, corruption, disk, kill
+from tests.reliability import bad_input, concurrency, corruption, disk, drift, kill
 from tests.reliability.common import SuiteResult
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -27,6 +27,7 @@ SUITES: dict[str, Callable[[Path, argparse.Namespace], SuiteResult]] = {
     "corruption": lambda w, a: corruption.run(w),
     "disk": lambda w, a: disk.run(w),
     "bad_input": lambda w, a: bad_input.run(w),
+    "drift": lambda w, a: drift.run(w, seed=a.seed),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.reliability import bad_input, concurrency, corruption, disk, kill
+from tests.reliability import bad_input, concurrency, corruption, disk, drift, kill
 from tests.reliability.common import SuiteResult
 
 
@@ -32,3 +32,7 @@ def test_low_or_filling_disk_is_refused_and_leaves_the_database_as_it_was(tmp_pa
 
 def test_bad_inputs_get_their_catalogue_error_and_change_nothing(tmp_path: Path) -> None:
     _assert_passed(bad_input.run(tmp_path, fast=True))
+
+
+def test_changed_inputs_are_rebuilt_with_reasons_and_equal_a_fresh_build(tmp_path: Path) -> None:
+    _assert_passed(drift.run(tmp_path, fast=True))
