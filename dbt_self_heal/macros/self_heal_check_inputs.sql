@@ -29,15 +29,22 @@
   {{ return(problems) }}
 {% endmacro %}
 
-{#- Nodes the hook cannot build (snapshots, Python models, other materializations): ask for one explicit build. -#}
+{#- Nodes the hook does not build, with why; everything else goes through dbt's own materialization for it
+    (custom materializations included). Snapshots need dbt's snapshot runner, Python models a Python runtime,
+    microbatch models dbt's batch runner; `external` writes files outside the database, which the heal's
+    transaction could not roll back. -#}
 {% macro self_heal_check_buildable(node_ids) %}
   {%- set problems = [] -%}
   {%- for uid in node_ids -%}
     {%- set node = graph.nodes[uid] -%}
-    {%- if node.resource_type == 'snapshot' or node.config.materialized not in ['table', 'view', 'incremental', 'seed']
-          or node.get('language', 'sql') != 'sql' -%}
-      {%- do problems.append("self_heal cannot build " ~ node.unique_id ~ " (" ~ node.resource_type ~ ", materialized='"
-        ~ node.config.materialized ~ "'); build it once with `dbt build --select " ~ node.name ~ "`, then rerun.") -%}
+    {%- set why = "it is a snapshot" if node.resource_type == 'snapshot'
+          else "it is a " ~ node.language ~ " model" if node.get('language', 'sql') != 'sql'
+          else "it writes files outside the database (materialized='external')" if node.config.materialized == 'external'
+          else "it is a microbatch model" if node.config.get('incremental_strategy') == 'microbatch'
+          else none -%}
+    {%- if why -%}
+      {%- do problems.append("self_heal does not build " ~ node.unique_id ~ ": " ~ why ~ ". Build it once with "
+        ~ "`dbt build --select " ~ node.name ~ "`, then rerun.") -%}
     {%- endif -%}
   {%- endfor -%}
   {{ return(problems) }}
@@ -66,7 +73,7 @@
     {%- set source = graph.sources[uid] -%}
     {%- do keys.append(dbt_self_heal.self_heal_relation_key(source.database, source.schema, source.identifier)) -%}
   {%- endfor -%}
-  {%- set existing = dbt_self_heal.self_heal_existing_relations(keys) -%}
+  {%- set existing = dbt_self_heal.self_heal_inspect(keys).relations -%}
   {%- set problems = [] -%}
   {%- for uid, names in readers.items() -%}
     {%- set source = graph.sources[uid] -%}

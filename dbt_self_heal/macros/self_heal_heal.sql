@@ -85,7 +85,7 @@
     {%- set rel = dbt_self_heal.self_heal_relation(graph.nodes[uid]) -%}
     {%- do keys.append(dbt_self_heal.self_heal_relation_key(rel.database, rel.schema, rel.identifier)) -%}
   {%- endfor -%}
-  {%- set existing = dbt_self_heal.self_heal_existing_relations(keys) -%}
+  {%- set existing = dbt_self_heal.self_heal_inspect(keys).relations -%}
   {%- set absent = [] -%}
   {%- for uid in planned -%}
     {%- if keys[loop.index0] not in existing -%}{%- do absent.append(graph.nodes[uid].name) -%}{%- endif -%}
@@ -112,7 +112,8 @@
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
                          'seeds': run.plan.seeds | length, 'models': run.plan.models | length,
                          'started_at': run.started_at, 'completed_at': dbt_self_heal.self_heal_now(), 'duration_seconds': duration},
-      "initialization complete: built and verified " ~ run.plan.seeds | length ~ " seeds and "
+      ("initialization complete" if not run.plan.stale else "workspace up to date") ~ ": built and verified "
+      ~ run.plan.seeds | length ~ " seeds and "
       ~ run.plan.models | length ~ " models in " ~ duration ~ "s; continuing with the run") -%}
   {{ return('') }}
 {% endmacro %}

@@ -69,3 +69,18 @@ def test_dbt_retry_heals_the_parents_of_what_the_retry_runs(tmp_path: Path, db: 
     [healed] = retry.events("heal_complete")
     assert {"int_experienced_outcomes", "int_new_hires", "fct_yearly_events"} <= set(healed["relations"])
     assert "fct_workforce_snapshot" in relations(db)
+
+
+def test_an_ancestor_the_heal_does_not_build_is_named_with_how_to_build_it(tmp_path: Path, db: Path) -> None:
+    """A Python model (or snapshot, microbatch, external) among the missing ancestors: refused before anything is
+    built, never built differently from dbt."""
+    project = consumer_copy(tmp_path)
+    (project / "models" / "core" / "py_rates.py").write_text(
+        "def model(dbt, session):\n    return dbt.ref('typed_rates').df()\n"
+    )
+    (project / "models" / "marts" / "mart_rates.sql").write_text("select * from {{ ref('py_rates') }}\n")
+    run = run_dbt(["run", "--select", "mart_rates"], db, project_dir=project)
+    assert run.returncode != 0
+    assert "self_heal does not build model.generic.py_rates: it is a python model" in run.messages
+    assert "dbt build --select py_rates" in run.messages
+    assert relations(db) == {}, "nothing is built when one ancestor cannot be"
