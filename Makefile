@@ -14,10 +14,11 @@ export DBT_VERSION_CHECK := false
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock packages.yml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,bench]'
+	$(BIN)/dbt deps --profiles-dir . --quiet   # installs the local dbt_self_heal package (offline)
 	touch $(STAMP)
 
 venv: $(STAMP) ## Create or refresh .venv with everything needed to run and test
@@ -44,4 +45,4 @@ bench: $(STAMP) ## Benchmarks: writes bench/results.json and bench/results.png a
 	$(BIN)/python bench/run.py
 
 clean: ## Remove build output, demo workspaces and caches (never a database outside workspaces/)
-	rm -rf target logs workspaces .pytest_cache .mypy_cache .ruff_cache
+	rm -rf target logs workspaces dbt_packages .pytest_cache .mypy_cache .ruff_cache
