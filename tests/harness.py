@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,3 +241,32 @@ def catalog(db_path: Path) -> dict[str, dict[str, Any]]:
                 entry["audit_rows"] = con.execute(f"select * from {quoted} order by all").fetchall()
             result[f"{schema}.{name}"] = entry
     return result
+
+
+def kill_dbt_when(
+    args: Sequence[str],
+    db_path: Path,
+    marker: str,
+    *,
+    project_dir: Path = REPO,
+    target_path: Path,
+    variables: dict[str, Any] | None = None,
+    delay: float = 1.0,
+    timeout: float = 120,
+) -> None:
+    """Start `dbt <args>` with JSON logs, SIGKILL it `delay` seconds after a line containing `marker` appears
+    (or after `timeout`), and wait for it: a crash at a known moment of a heal."""
+    cmd = [str(DBT), "--log-format", "json", *args, "--project-dir", str(project_dir), "--profiles-dir", str(REPO),
+           "--target-path", str(target_path), "--log-path", str(target_path.parent / "logs")]  # fmt: skip
+    if variables:
+        cmd += ["--vars", json.dumps(variables)]
+    proc = subprocess.Popen(cmd, cwd=project_dir, env=dbt_env(db_path), stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    deadline = time.monotonic() + timeout
+    for line in proc.stdout:
+        if marker in line or time.monotonic() > deadline:
+            break
+    time.sleep(delay)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 
-from tests.harness import DBT, REPO, copy_project, dbt_env, relations, run_dbt, state_rows
+from tests.harness import copy_project, kill_dbt_when, relations, run_dbt, state_rows
 
 SELECT_SNAPSHOT = ["build", "--select", "fct_workforce_snapshot"]
 
@@ -89,22 +84,8 @@ def test_an_interrupted_initialization_is_reported_and_retried_from_a_clean_stat
     project = copy_project(tmp_path / "project")
     slow = project / "models" / "foundation" / "int_slow_to_build.sql"
     slow.write_text("select sum(a.range * b.range) as total from range(200000) a, range(100000) b\n")
-    cmd = [
-        str(DBT), "--log-format", "json", *SELECT_SNAPSHOT, "--project-dir", str(project), "--profiles-dir", str(REPO),
-        "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs"),
-    ]
-    proc = subprocess.Popen(cmd, cwd=project, env=dbt_env(db), stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 120
-    for line in proc.stdout:
-        msg = json.loads(line).get("data", {}).get("msg", "") if line.startswith("{") else ""
-        if msg.startswith("self_heal ") and '"step": "build_foundation", "status": "started"' in msg:
-            break
-        assert time.monotonic() < deadline
-    time.sleep(1.0)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    proc.stdout.close()
+    kill_dbt_when(SELECT_SNAPSHOT, db, "building model int_slow_to_build", project_dir=project,
+                  target_path=db.parent / "target")
 
     assert relations(db) == {}, "a killed heal must leave no relation behind"
     [row] = state_rows(db)

@@ -4,16 +4,13 @@ with the reason said, and an unchanged rerun rebuilds nothing unselected."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import duckdb
 
-from tests.harness import DBT, REPO, copy_project, dbt_env, run_dbt, state_rows
+from tests.harness import DBT, REPO, copy_project, dbt_env, kill_dbt_when, run_dbt, state_rows
 
 LEAF = ["run", "--select", "fct_workforce_snapshot"]
 
@@ -171,19 +168,8 @@ def test_a_kill_during_a_stale_rebuild_keeps_the_old_relation_and_the_next_run_r
     before = query(db, "select * from config_merit_rates order by all")
     seed = project / "seeds" / "config_merit_rates.csv"
     seed.write_text(seed.read_text().replace("0.0350", "0.5000"))
-    cmd = [str(DBT), "--log-format", "json", *LEAF, "--project-dir", str(project), "--profiles-dir", str(REPO),
-           "--target-path", str(tmp_path / "target"), "--vars", '{"slow": true}']
-    proc = subprocess.Popen(cmd, cwd=project, env=dbt_env(db), stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 120
-    for line in proc.stdout:
-        if "building model int_slow_rates" in line:
-            break
-        assert time.monotonic() < deadline
-    time.sleep(1.0)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    proc.stdout.close()
+    kill_dbt_when(LEAF, db, "building model int_slow_rates", project_dir=project, target_path=tmp_path / "target",
+                  variables={"slow": True})
     assert query(db, "select * from config_merit_rates order by all") == before, "the old seed must be intact"
 
     slow.unlink()

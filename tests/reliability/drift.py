@@ -7,10 +7,7 @@ relations exactly as they were, and the next run finishes the job.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from tests.harness import DBT, REPO, copy_project, dbt_env, fingerprint, run_dbt
+from tests.harness import copy_project, fingerprint, kill_dbt_when, run_dbt
 from tests.reliability.common import DB_NAME, SuiteResult, Trial, diff_fingerprints, run_trials
 
 LEAF = ["run", "--select", "fct_workforce_snapshot"]
@@ -130,18 +127,8 @@ def kill_trial(trial: Trial, root: Path, seed: int) -> None:
     trial.check(first.returncode == 0, "the workspace builds", first.messages[-400:])
     before = fingerprint(db)
     _edit_seed_value(project, rng)
-    cmd = [str(DBT), "--log-format", "json", *LEAF, "--project-dir", str(project), "--profiles-dir", str(REPO),
-           "--target-path", str(root / "target"), "--vars", '{"slow": true}']
-    proc = subprocess.Popen(cmd, cwd=project, env=dbt_env(db), stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 120
-    for line in proc.stdout:
-        if "building model int_slow_rates" in line or time.monotonic() > deadline:
-            break
-    time.sleep(rng.uniform(0.2, 1.5))
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    proc.stdout.close()
+    kill_dbt_when(LEAF, db, "building model int_slow_rates", project_dir=project, target_path=root / "target",
+                  variables={"slow": True}, delay=rng.uniform(0.2, 1.5))
     diff = diff_fingerprints(fingerprint(db), before)
     trial.check(not diff, "after the kill every relation is exactly as before the rebuild", diff, loss=True)
     slow.write_text(slow.read_text())  # same code, slow var off again
