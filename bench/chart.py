@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on CI or these machines
 import matplotlib.pyplot as plt
 
-STYLE = {"heal": "o-", "full_build": "s-", "original": "^-", "wrapper": "D-"}
+STYLE = {"heal": "o-", "full_build": "s-", "same_nodes": "v-", "original": "^-", "wrapper": "D-"}
 
 
 def draw(results: dict[str, Any], path: Path) -> None:

@@ -131,3 +131,81 @@ def node_counts(run: Measured) -> dict[str, int]:
 def reparsed(run: Measured) -> bool:
     """True when dbt could not use its partial-parse cache (the run paid a full parse)."""
     return any("Unable to do partial parsing" in _msg(e) for e in run.events())
+
+
+def heal_start(run: Measured) -> dict[str, Any] | None:
+    started = [e for e in heal_events(run) if e["event"] == "heal_start"]
+    return started[-1] if started else None
+
+
+def rebuilt(run: Measured) -> list[str]:
+    """The relations the hook rebuilt in this run (heal_start.relations); [] when it built nothing."""
+    started = heal_start(run)
+    return list(started["relations"]) if started else []
+
+
+def heal_node_seconds(run: Measured) -> dict[str, float]:
+    """Per node the hook built: seconds from its `node` started to completed event (compile + materialize)."""
+    return {
+        e["name"]: e["duration_seconds"]
+        for e in heal_events(run)
+        if e["event"] == "node" and e["status"] == "completed"
+    }
+
+
+_RESULTS = {"LogSeedResult": "seed", "LogModelResult": "model", "LogTestResult": "test"}
+
+
+def dbt_node_seconds(run: Measured) -> dict[str, dict[str, float]]:
+    """Per resource type, per node dbt itself ran: its `execution_time` (dbt's own per-node time)."""
+    found: dict[str, dict[str, float]] = {kind: {} for kind in _RESULTS.values()}
+    for event in run.events():
+        kind = _RESULTS.get(_name(event))
+        if kind is None:
+            continue
+        data = event.get("data", {})
+        name = str(data.get("node_info", {}).get("node_name") or data.get("node_info", {}).get("unique_id"))
+        found[kind][name] = float(data.get("execution_time") or 0.0)
+    return found
+
+
+def heal_breakdown(run: Measured) -> dict[str, float | None]:
+    """Where the heal's own time goes, from its events: the check (check_tables started -> completed), preparing
+    (heal_start -> first build step: buildability, inputs, sources, seed SQL, state row), loading seeds and building
+    models (each step's duration, and the part of it spent outside the per-node events), verify + fingerprint
+    records, and commit (verify completed -> heal_complete)."""
+    events = heal_events(run)
+
+    def at(predicate: Any) -> datetime | None:
+        found = next((e for e in events if predicate(e)), None)
+        return _ts(found["emitted_at"]) if found else None
+
+    def step(name: str, status: str) -> datetime | None:
+        return at(lambda e: e["event"] == "step" and e.get("step") == name and e.get("status") == status)
+
+    def span(a: datetime | None, b: datetime | None) -> float | None:
+        return round((b - a).total_seconds(), 3) if a and b else None
+
+    done = at(lambda e: e["event"] == "heal_complete")
+    start = at(lambda e: e["event"] == "heal_start")
+    first_build = step("load_seeds", "started") or step("build_foundation", "started")
+    nodes = heal_node_seconds(run)
+    kinds = {e["name"]: e.get("resource_type") for e in events if e["event"] == "node" and e["status"] == "started"}
+    seeds = step("load_seeds", "completed")
+    models = step("build_foundation", "completed")
+    seed_nodes = sum(v for k, v in nodes.items() if kinds.get(k) == "seed")
+    model_nodes = sum(v for k, v in nodes.items() if kinds.get(k) != "seed")
+    seeds_step = span(step("load_seeds", "started"), seeds)
+    models_step = span(step("build_foundation", "started"), models)
+    return {
+        "check": span(step("check_tables", "started"), step("check_tables", "completed")),
+        "prepare": span(start, first_build),
+        "seeds": seeds_step,
+        "seed_nodes": round(seed_nodes, 3),
+        "models": models_step,
+        "model_nodes": round(model_nodes, 3),
+        "outside_nodes": round((seeds_step or 0) + (models_step or 0) - seed_nodes - model_nodes, 3),
+        "verify": span(step("verify", "started"), step("verify", "completed")),
+        "commit": span(step("verify", "completed"), done),
+        "total": span(step("check_tables", "started"), done),
+    }

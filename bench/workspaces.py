@@ -1,5 +1,6 @@
-"""What the benchmark runs on: a snapshot of the dbt project, generated censuses, a generated 200-model
-project, and workspace directories, each with its own dbt target path (parse cache).
+"""What the benchmark runs on: a snapshot of the dbt project (with the dbt_self_heal package installed from the
+snapshot by `dbt deps`), a snapshot of the consumer fixture, generated censuses, a generated 200-model project, and
+workspace directories, each with its own dbt target path (parse cache).
 
 Everything is written under bench/work/ (gitignored).
 """
@@ -13,26 +14,29 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.harness import DBT, PROJECT_PARTS, REPO, dbt_env
+from tests.harness import DBT, PROJECT_PARTS, REPO, dbt_env, install_packages
 
 WORK = REPO / "bench" / "work"
 PROJECT = WORK / "project"
+PACKAGE = PROJECT / "dbt_self_heal"  # the package as committed (the snapshot's copy of <repo>/dbt_self_heal)
+CONSUMER_FIXTURE = "tests/fixtures/planalign_consumer"
+CONSUMER_PROJECT = WORK / "consumer"
 CENSUS_DIR = WORK / "census"
 GEN_PROJECT = WORK / "gen200"
 SELFHEAL = Path(sys.executable).with_name("selfheal")
 STANDARD_EMPLOYEES = 10_000
 TARGET_MODEL = "fct_workforce_snapshot"
-FULL_BUILD_SELECTOR = "bench_full_build"
+SAME_NODES_SELECTOR = "bench_same_nodes"
 
 # The nodes a heal run builds: the hook builds every unselected ancestor of the selected resources (the target and
 # its tests, one of which also reads fct_yearly_events) plus every node declared required (all seeds,
-# models/foundation), without their tests; dbt then builds the target with its tests. full_build selects exactly
+# models/foundation), without their tests; dbt then builds the target with its tests. same_nodes selects exactly
 # those nodes with indirect selection `empty` (no tests), plus the target with its tests, so both strategies end
 # with the same relations after running the same tests (run.py checks the relations are the same).
 SELECTORS_YML = f"""\
-# Written by bench/workspaces.py for the benchmark's full_build strategy (not part of the project).
+# Written by bench/workspaces.py for the benchmark's same_nodes strategy (not part of the project).
 selectors:
-  - name: {FULL_BUILD_SELECTOR}
+  - name: {SAME_NODES_SELECTOR}
     definition:
       union:
         - method: fqn
@@ -58,21 +62,40 @@ selectors:
 """
 
 
+def _extract(commit: str, parts: list[str], dest: Path, strip: int = 0) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, *parts], cwd=REPO, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest), f"--strip-components={strip}"], input=archive, check=True)
+
+
 def snapshot_project() -> str:
-    """A private copy of the dbt project as committed at HEAD, so uncommitted edits in the working tree and
-    commits landing while the benchmark runs stay out. Returns the commit measured."""
-    if PROJECT.exists():
-        shutil.rmtree(PROJECT)
-    PROJECT.mkdir(parents=True)
+    """Private copies of the dbt project and of the consumer fixture as committed at HEAD, so uncommitted edits in
+    the working tree and commits landing while the benchmark runs stay out; the package (dbt_self_heal/, also from
+    the snapshot) is installed into each by `dbt deps` as a consumer installs it. Returns the commit measured."""
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.strip()
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, *PROJECT_PARTS], cwd=REPO, capture_output=True, check=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(PROJECT)], input=archive, check=True)
+    _extract(commit, list(PROJECT_PARTS), PROJECT)
     (PROJECT / "selectors.yml").write_text(SELECTORS_YML)
+    install_packages(PROJECT)
+    _extract(commit, [CONSUMER_FIXTURE], CONSUMER_PROJECT, strip=CONSUMER_FIXTURE.count("/") + 1)
+    (CONSUMER_PROJECT / "packages.yml").write_text(f"packages:\n  - local: {PACKAGE}\n")
+    (CONSUMER_PROJECT / "package-lock.yml").unlink(missing_ok=True)
+    install_packages(CONSUMER_PROJECT)
     return commit
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the snapshot project that a measurement may edit (a seed), its packages installed afresh."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(PROJECT, dest, ignore=shutil.ignore_patterns("dbt_packages", "target", "logs"))
+    install_packages(dest)
+    return dest
 
 
 def census(employees: int) -> Path | None:
@@ -97,16 +120,19 @@ class Workspace:
     """A directory holding the database, dbt's logs and dbt's target path (its parse cache).
 
     One per census size and healing on/off: heal and wrapper share one (same command-line vars and profile env,
-    so the same warm parse cache), full_build and original the other."""
+    so the same warm parse cache), full_build, same_nodes and original the other. `database` puts the database
+    elsewhere (two workspaces with different vars, hence target paths, on one database)."""
 
     root: Path
     project: Path = PROJECT
     census: Path | None = None
     heal: bool = True
+    database: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def db(self) -> Path:
-        return self.root / "simulation.duckdb"
+        return self.database or self.root / "simulation.duckdb"
 
     @property
     def variables(self) -> dict[str, object]:
@@ -129,7 +155,7 @@ class Workspace:
 
     @property
     def env(self) -> dict[str, str]:
-        return dbt_env(self.db)
+        return {**dbt_env(self.db), **self.extra_env}
 
     def reset(self) -> None:
         """A fresh workspace: no database, logs or lock files; only the warm parse cache (target/) stays."""
@@ -172,9 +198,15 @@ STRATEGIES = [
     ),
     Strategy(
         "full_build",
-        f"dbt build --selector {FULL_BUILD_SELECTOR}, healing off: the same nodes and tests as heal, all built by dbt",
+        "dbt build, healing off (--vars '{self_heal_enabled: false}'): the whole project, every model and test",
         heal=False,
-        steps=[["build", "--selector", FULL_BUILD_SELECTOR]],
+        steps=[["build"]],
+    ),
+    Strategy(
+        "same_nodes",
+        f"dbt build --selector {SAME_NODES_SELECTOR}, healing off: the same nodes and tests as heal, all built by dbt",
+        heal=False,
+        steps=[["build", "--selector", SAME_NODES_SELECTOR]],
     ),
     Strategy(
         "original",
@@ -218,15 +250,14 @@ def _model_name(layer: int, position: int) -> str:
 
 def generate_project() -> tuple[Path, str]:
     """A throwaway project of 200 table models (10 layers of 20, each joining two models of the layer below)
-    over 4 seeds, all declared required, using the snapshot project as a `local:` package for its macros and
-    hooks. Returns the project dir and the leaf model to select."""
+    over 4 seeds, all declared required, installing the snapshot's dbt_self_heal as a `local:` package (its hooks
+    come with it). Returns the project dir and the leaf model to select."""
     if GEN_PROJECT.exists():
         shutil.rmtree(GEN_PROJECT)
     models = GEN_PROJECT / "models" / "core"
     seeds = GEN_PROJECT / "seeds"
     models.mkdir(parents=True)
     seeds.mkdir(parents=True)
-    # Disable the package's folders, not the package: its hooks are configured under `models: planalign`.
     (GEN_PROJECT / "dbt_project.yml").write_text(
         """\
 name: gen200
@@ -236,25 +267,16 @@ profile: planalign
 flags:
   skip_nodes_if_on_run_start_fails: true
 seeds:
-  planalign:
-    +enabled: false
   gen200:
     +column_types: {id: integer, value: integer}
     +meta: {self_heal: {required: true}}
-data_tests:
-  planalign:
-    +enabled: false
 models:
-  planalign:
-    staging: {+enabled: false}
-    foundation: {+enabled: false}
-    simulation: {+enabled: false}
   gen200:
     +materialized: table
     +meta: {self_heal: {required: true}}
 """
     )
-    (GEN_PROJECT / "packages.yml").write_text(f"packages:\n  - local: {PROJECT}\n")
+    (GEN_PROJECT / "packages.yml").write_text(f"packages:\n  - local: {PACKAGE}\n")
     for s in range(GEN_SEEDS):
         rows = "\n".join(f"{i},{i * (s + 1)}" for i in range(1, 11))
         (seeds / f"seed_{s}.csv").write_text(f"id,value\n{rows}\n")
@@ -270,8 +292,5 @@ models:
                     f"from {{{{ ref('{left}') }}}} as a\njoin {{{{ ref('{right}') }}}} as b using (id)\n"
                 )
             (models / f"{_model_name(layer, pos)}.sql").write_text(sql)
-    subprocess.run(
-        [str(DBT), "deps", "--project-dir", str(GEN_PROJECT), "--profiles-dir", str(PROJECT)],
-        cwd=GEN_PROJECT, env=dbt_env(WORK / "gen200.duckdb"), check=True, capture_output=True,
-    )  # fmt: skip
+    install_packages(GEN_PROJECT)
     return GEN_PROJECT, _model_name(GEN_LAYERS - 1, GEN_WIDTH - 1)
