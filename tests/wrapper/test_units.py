@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from selfheal import errors
-from selfheal.api import dbt_vars
 from selfheal.dbt import dbt_command
 from selfheal.diagnose import classify_failure
 from selfheal.disk import INPUT_SIZE_FACTOR, check_disk, estimate_required_bytes
 from selfheal.events import DbtEvent, parse_line
 from selfheal.health import check_database, classify_open_error, move_aside, parse_lock_holder
 from selfheal.locking import LockOwner, WorkspaceLock, read_owner, write_owner
+from selfheal.project import dbt_vars
 from selfheal.workspace import Workspace
 
 
@@ -229,7 +229,7 @@ def test_workspace_flags_follow_the_dbt_subcommand(tmp_path: Path) -> None:
 
 
 def test_heal_estimate_grows_with_the_census_only_when_models_are_built() -> None:
-    from selfheal.api import estimate_heal_seconds
+    from selfheal.engine import estimate_heal_seconds
 
     assert estimate_heal_seconds(False, 70.0) == estimate_heal_seconds(False, 0.7)
     assert estimate_heal_seconds(True, 70.0) > estimate_heal_seconds(True, 7.0) > estimate_heal_seconds(False, 7.0)

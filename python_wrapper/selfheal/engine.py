@@ -1,0 +1,382 @@
+"""The guarded-run engine behind the API: the wrapper's guards in order (workspace, disk, lock, database health),
+then dbt as a subprocess whose JSON events are followed live, logged (logs/selfheal.jsonl) and shown (progress)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from selfheal.diagnose import classify_failure
+from selfheal.disk import check_disk
+from selfheal.errors import (
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    InterruptedInitializationWarning,
+    SelfHealError,
+    UserInterruptedError,
+    VersionMismatchError,
+)
+from selfheal.health import DatabaseHealth, check_database, move_aside
+from selfheal.locking import LockOwner, WorkspaceLock
+from selfheal.logs import StructuredLog, utc_now
+from selfheal.progress import STEP_LABELS, NullReporter, Reporter
+from selfheal.project import resolve_project_dir
+from selfheal.workspace import Workspace
+
+InitializationState = Literal["not_started", "in_progress", "completed", "failed"]
+ConfirmCallback = Callable[[str], bool]
+
+
+@dataclass
+class StepRecord:
+    """One initialization step: a wrapper guard (acquire_lock, ...) or a hook step (check_tables, ...)."""
+
+    name: str
+    source: Literal["wrapper", "hook"]
+    started_at: str | None = None
+    completed_at: str | None = None
+    duration_seconds: float | None = None
+    success: bool | None = None
+    error: str | None = None
+    relations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class InitializationResult:
+    workspace: Path
+    database: Path
+    state: InitializationState
+    healed: bool = False
+    missing: list[str] = field(default_factory=list)  # relations found missing by the hook
+    created: list[str] = field(default_factory=list)  # relations the hook built and verified
+    steps: list[StepRecord] = field(default_factory=list)
+    duration_seconds: float = 0.0
+    heal_duration_seconds: float | None = None
+    invocation_id: str | None = None
+    dbt_args: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # models / seeds / tests / failed run by dbt itself
+    warnings: list[SelfHealError] = field(default_factory=list)
+    moved_aside: list[tuple[str, str]] = field(default_factory=list)
+    log_path: Path | None = None
+    lock_waited_seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["workspace"] = str(self.workspace)
+        data["database"] = str(self.database)
+        data["log_path"] = str(self.log_path) if self.log_path else None
+        data["warnings"] = [w.to_dict() for w in self.warnings]
+        return data
+
+
+@dataclass
+class GuardOptions:
+    project_dir: Path | None = None
+    lock_timeout: float = 600.0
+    min_free_mb: float = 100.0
+    deep_check: bool = False
+    recreate_corrupt: bool = False
+    wait_for_db: bool = False
+    census: Path | None = None
+    reporter: Reporter | None = None
+    confirm: ConfirmCallback | None = (
+        None  # asked before moving a corrupt database aside without --recreate-corrupt
+    )
+    poll_interval: float = 0.5
+
+
+# From `make bench` (bench/results.json, init_seconds_by_employees): healing seeds alone takes about half a second;
+# with the census-dependent models it grows by about 0.07 s per MB of census (10k employees are about 0.7 MB).
+HEAL_BASE_SECONDS = 0.5
+HEAL_SECONDS_PER_CENSUS_MB = 0.07
+
+
+def estimate_heal_seconds(builds_models: bool, census_mb: float) -> float:
+    """A rough duration for the hook's healing, so the user knows what to expect (spec user story 2)."""
+    seconds = HEAL_BASE_SECONDS + (HEAL_SECONDS_PER_CENSUS_MB * census_mb if builds_models else 0.0)
+    return round(seconds, 1)
+
+
+class GuardedRun:
+    """One guarded command: guards, lock, dbt subprocess, live events, structured log, result."""
+
+    def __init__(self, workspace: Workspace, opts: GuardOptions) -> None:
+        self.ws = workspace
+        self.opts = opts
+        self.rep: Reporter = opts.reporter or NullReporter()
+        self.log = StructuredLog(workspace.root)
+        self.started = time.monotonic()
+        self.result = InitializationResult(
+            workspace.root, workspace.database, "not_started", log_path=workspace.log_file
+        )
+        self.hook_steps: dict[str, StepRecord] = {}
+        self.census_mb = 0.0
+
+    @contextmanager
+    def step(self, name: str, detail: Callable[[], str] | None = None) -> Iterator[StepRecord]:
+        record = StepRecord(name, "wrapper", started_at=utc_now())
+        self.result.steps.append(record)
+        self.log.step_start(name, record.started_at or "")
+        self.rep.step_started(name, STEP_LABELS.get(name, name))
+        began = time.monotonic()
+        try:
+            yield record
+        except SelfHealError as exc:
+            self._close_step(record, began, False, exc.message)
+            raise
+        self._close_step(record, began, True, None, detail() if detail else "")
+
+    def _close_step(
+        self, record: StepRecord, began: float, ok: bool, error: str | None, detail: str = ""
+    ) -> None:
+        record.completed_at = utc_now()
+        record.duration_seconds = round(time.monotonic() - began, 3)
+        record.success = ok
+        record.error = error
+        self.log.step_complete(
+            record.name,
+            record.started_at,
+            record.completed_at,
+            record.duration_seconds,
+            ok,
+            error,
+            source="wrapper",
+        )
+        self.rep.step_finished(record.name, ok, record.duration_seconds, detail)
+
+    def execute(self, dbt_args: list[str], inputs: list[Path]) -> InitializationResult:
+        self.result.dbt_args = dbt_args
+        self.census_mb = inputs[0].stat().st_size / 2**20 if inputs and inputs[0].is_file() else 0.0
+        project = resolve_project_dir(self.opts.project_dir)
+        try:
+            with self.step("check_workspace"):
+                self.ws.check_writable()
+            disk_detail = ""
+            with self.step("check_disk", lambda: disk_detail):
+                disk = check_disk(self.ws.root, self.opts.min_free_mb, inputs)
+                disk_detail = (
+                    f"{disk.free_bytes / 2**20:.0f} MB free, {disk.required_bytes / 2**20:.0f} MB needed"
+                )
+            self.ws.create()
+            self.log.open(self.ws.log_file)
+            lock = WorkspaceLock(
+                self.ws.lock_path,
+                self.ws.owner_path,
+                self.opts.lock_timeout,
+                self.opts.poll_interval,
+                self._waiting,
+            )
+            with self.step("acquire_lock"):
+                self.result.lock_waited_seconds = round(lock.acquire(), 3)
+            try:
+                self._check_database()
+                self._run_dbt(dbt_args, project)
+            finally:
+                lock.release()
+        except SelfHealError as exc:
+            self.result.state = "failed" if self.result.state != "completed" else self.result.state
+            self._finish(exc)
+            raise
+        self._finish(None)
+        return self.result
+
+    def _waiting(self, holder: LockOwner | None, elapsed: float) -> None:
+        who = holder.describe() if holder else "another process (owner not recorded yet)"
+        message = f"workspace is locked by {who}; waiting up to {self.opts.lock_timeout:g}s"
+        self.rep.line(message)
+        self.log.emit(
+            "lock_wait", holder=asdict(holder) if holder else None, waited_seconds=round(elapsed, 3)
+        )
+
+    def _check_database(self) -> None:
+        health: DatabaseHealth | None = None
+        detail = ""
+        with self.step("check_database", lambda: detail):
+            deadline = time.monotonic() + self.opts.lock_timeout
+            while True:
+                health = check_database(self.ws.database, deep=self.opts.deep_check)
+                if health.health != "locked":
+                    break
+                message = f"database {self.ws.database} locked by another process ({health.holder})"
+                if not self.opts.wait_for_db or time.monotonic() >= deadline:
+                    raise DatabaseLockedError(message + ".")
+                self.rep.line(message + "; waiting (--wait-for-db)")
+                time.sleep(self.opts.poll_interval)
+            detail = f"{health.health}: {health.detail}"
+            if health.health == "version_mismatch":
+                raise VersionMismatchError(
+                    f"database {self.ws.database} was written by an incompatible DuckDB version: "
+                    f"{health.detail}"
+                )
+            if health.health == "corrupt":
+                found = f"database {self.ws.database} is corrupt: {health.detail}"
+                consent = self.opts.recreate_corrupt or (
+                    self.opts.confirm is not None
+                    and self.opts.confirm(
+                        f"{found}. Move it aside (kept, renamed) and recreate the workspace?"
+                    )
+                )
+                if not consent:
+                    raise CorruptDatabaseError(
+                        f"{found}. It was left untouched.",
+                        f"rerun with --recreate-corrupt to move {self.ws.database.name} aside as "
+                        f"{self.ws.database.name}.corrupt-<UTC timestamp> (never deleted) and rebuild it.",
+                    )
+                moved = move_aside(self.ws.database)
+                self.result.moved_aside = [(str(a), str(b)) for a, b in moved]
+                for source, target in moved:
+                    self.rep.warn(f"moved corrupt {source.name} aside to {target}")
+                self.log.emit("database_moved_aside", moved=self.result.moved_aside, reason=health.detail)
+                detail = f"corrupt ({health.detail}); moved aside, will be recreated"
+
+    def _run_dbt(self, dbt_args: list[str], project: Path) -> None:
+        from selfheal.dbt import DbtInvocation, dbt_env, find_dbt
+        from selfheal.packages import ensure_packages
+
+        installed = ensure_packages(project, find_dbt(), dbt_env(self.ws))
+        if installed:
+            self.rep.line("installed dbt packages: " + ", ".join(installed))
+            self.log.emit("packages_installed", packages=installed)
+        self.rep.line("starting dbt " + " ".join(dbt_args))
+        invocation = DbtInvocation.start(dbt_args, project, self.ws)
+        self.log.emit("dbt_started", dbt_args=dbt_args, pid=invocation.pid)
+        try:
+            for event in invocation.stream():
+                self._on_event(event)
+            exit_code = invocation.wait()
+        except KeyboardInterrupt:
+            self.rep.warn("interrupted: stopping dbt (SIGINT forwarded)...")
+            code = invocation.interrupt()
+            self.result.exit_code = 130
+            raise UserInterruptedError(
+                f"interrupted by the user; dbt (PID {invocation.pid}) stopped with exit code {code}."
+            ) from None
+        self.result.exit_code = exit_code
+        if exit_code != 0:
+            raise classify_failure(invocation.events, exit_code, self.ws.target_dir, project)
+        if self.result.state == "not_started":
+            # The hook said nothing (healing disabled, or a command the hook ignores).
+            self.result.state = "completed"
+
+    def _on_event(self, event: Any) -> None:
+        if event.invocation_id and self.log.invocation_id is None:
+            self.log.invocation_id = event.invocation_id
+            self.result.invocation_id = event.invocation_id
+        heal = event.heal
+        if heal is not None:
+            self._on_heal(heal.kind, heal.payload)
+            return
+        name = event.name
+        if name in ("LogModelResult", "LogSeedResult", "LogTestResult", "LogSnapshotResult"):
+            status = str(event.data.get("status", "")).lower()
+            kind = {"LogModelResult": "models", "LogSeedResult": "seeds", "LogTestResult": "tests"}.get(
+                name, "other"
+            )
+            self.result.counts[kind] = self.result.counts.get(kind, 0) + 1
+            ok = status in ("ok", "pass", "success", "skipped", "skip", "warn", "no-op")
+            if not ok:
+                self.result.counts["failed"] = self.result.counts.get("failed", 0) + 1
+            self.rep.node(event.message, ok)
+        elif name == "LogStartLine":
+            self.rep.node(event.message, True)
+        elif name in ("RunResultError", "MainEncounteredError") or (event.level == "error" and event.message):
+            self.rep.node(event.message, False)
+
+    def _on_heal(self, kind: str, p: dict[str, Any]) -> None:
+        if kind == "step":
+            step = str(p.get("step"))
+            status = p.get("status")
+            if status == "started":
+                record = StepRecord(
+                    step, "hook", started_at=p.get("started_at"), relations=list(p.get("relations", []))
+                )
+                self.hook_steps[step] = record
+                self.result.steps.append(record)
+                self.log.step_start(step, str(p.get("started_at")), relations=record.relations, source="hook")
+                self.rep.step_started(step, str(p.get("message") or STEP_LABELS.get(step, step)))
+            else:
+                record = self.hook_steps.get(step) or StepRecord(step, "hook", started_at=p.get("started_at"))
+                if step not in self.hook_steps:
+                    self.hook_steps[step] = record
+                    self.result.steps.append(record)
+                record.completed_at = p.get("completed_at")
+                record.duration_seconds = p.get("duration_seconds")
+                record.success = status == "completed"
+                record.error = p.get("error")
+                record.relations = list(p.get("relations", record.relations))
+                self.log.step_complete(
+                    step, record.started_at, record.completed_at, record.duration_seconds, record.success,
+                    record.error, relations=record.relations, source="hook",
+                )  # fmt: skip
+                detail = f"{len(record.relations)} relations" if record.relations else ""
+                self.rep.step_finished(step, record.success, record.duration_seconds, record.error or detail)
+        elif kind == "heal_start":
+            self.result.state = "in_progress"
+            self.result.missing = list(p.get("missing", []))
+            self.result.healed = True
+            estimate = estimate_heal_seconds(bool(p.get("models")), self.census_mb)
+            self.log.emit("initialization_start", missing=self.result.missing, plan={"seeds": p.get("seeds"),
+                          "models": p.get("models")}, deferred=p.get("deferred"),
+                          estimated_seconds=estimate)  # fmt: skip
+            self.rep.line(
+                f"initializing: {len(self.result.missing)} of {p.get('needed_count')} required relations "
+                f"are missing ({', '.join(self.result.missing)}); expected to take about {estimate:g}s"
+            )
+        elif kind == "heal_skipped":
+            self.result.state = "completed"
+            reason = p.get("reason")
+            self.log.emit("initialization_skipped", reason=reason, needed_count=p.get("needed_count"))
+            if reason == "healthy":
+                self.rep.line(
+                    f"workspace already initialized: all {p.get('needed_count', 0)} needed relations present"
+                )
+            else:
+                self.rep.warn("self-healing is disabled (var self_heal_enabled)")
+        elif kind == "heal_complete":
+            self.result.state = "completed"
+            self.result.created = list(p.get("relations", []))
+            self.result.heal_duration_seconds = p.get("duration_seconds")
+        elif kind == "heal_failed":
+            self.result.state = "failed"
+            self.result.heal_duration_seconds = p.get("duration_seconds")
+        elif kind == "previous_interrupted":
+            warning = InterruptedInitializationWarning(
+                f"a previous initialization (invocation {p.get('previous_invocation_id')}, started "
+                f"{p.get('previous_started_at')} UTC) was interrupted; it was rolled back and is retried now."
+            )
+            self.result.warnings.append(warning)
+            self.log.emit("initialization_interrupted_previous", level=30, code=warning.code,
+                          previous_invocation_id=p.get("previous_invocation_id"),
+                          previous_started_at=p.get("previous_started_at"))  # fmt: skip
+            self.rep.warn(f"{warning.code} {warning.message}")
+
+    def _finish(self, error: SelfHealError | None) -> None:
+        self.result.duration_seconds = round(time.monotonic() - self.started, 3)
+        common: dict[str, Any] = {
+            "state": self.result.state,
+            "healed": self.result.healed,
+            "relations_missing": self.result.missing,
+            "relations_created": self.result.created,
+            "duration_seconds": self.result.duration_seconds,
+            "heal_duration_seconds": self.result.heal_duration_seconds,
+            "dbt_args": self.result.dbt_args,
+            "exit_code": error.exit_code if error else 0,
+            "counts": self.result.counts,
+        }
+        if error is None:
+            self.log.emit("initialization_complete", success=True, error=None, **common)
+        else:
+            self.log.emit(
+                "initialization_failed",
+                level=40,
+                success=False,
+                error=error.message,
+                code=error.code,
+                remediation=error.remediation,
+                **common,
+            )
