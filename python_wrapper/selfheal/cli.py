@@ -103,7 +103,9 @@ def _summary(result: InitializationResult, as_json: bool) -> None:
         print(json.dumps(result.to_dict(), default=str))
         return
     if result.healed and result.created:
-        names = ", ".join(result.created)
+        why = [f"missing: {', '.join(result.missing)}"] if result.missing else []
+        why += [f"stale: {', '.join(item['relation'] for item in result.stale)}"] if result.stale else []
+        names = "; ".join(why) or ", ".join(result.created)
         healed = f"healed {len(result.created)} relations ({names}) in {result.heal_duration_seconds}s"
     elif result.healed:
         healed = "initialization attempted"

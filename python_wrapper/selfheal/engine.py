@@ -20,6 +20,7 @@ from selfheal.errors import (
     UserInterruptedError,
     VersionMismatchError,
 )
+from selfheal.events import stale_entries
 from selfheal.health import DatabaseHealth, check_database, move_aside
 from selfheal.locking import LockOwner, WorkspaceLock
 from selfheal.logs import StructuredLog, utc_now
@@ -52,7 +53,9 @@ class InitializationResult:
     state: InitializationState
     healed: bool = False
     missing: list[str] = field(default_factory=list)  # relations found missing by the hook
-    created: list[str] = field(default_factory=list)  # relations the hook built and verified
+    stale: list[dict[str, str]] = field(default_factory=list)  # [{relation, reason}] the hook found out of date
+    created: list[str] = field(default_factory=list)  # relations the hook built and verified (missing + stale)
+    adopted: list[str] = field(default_factory=list)  # relations recorded as they are, without a rebuild
     steps: list[StepRecord] = field(default_factory=list)
     duration_seconds: float = 0.0
     heal_duration_seconds: float | None = None
@@ -102,6 +105,25 @@ def estimate_heal_seconds(builds_models: bool, census_mb: float) -> float:
     return round(seconds, 1)
 
 
+# Live output stays short however large the heal: names and reasons beyond these go to logs/selfheal.jsonl only.
+NAMES_SHOWN = 20
+STALE_LINES = 12
+REASON_CHARS = 200
+
+
+def name_list(names: list[str], limit: int = NAMES_SHOWN) -> str:
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+def describe_stale(item: dict[str, str], limit: int = REASON_CHARS) -> str:
+    """`name (reason)`, the reason cut to `limit` characters."""
+    reason = item["reason"]
+    if len(reason) > limit:
+        reason = reason[: limit - 3].rstrip() + "..."
+    return f"{item['relation']} ({reason})"
+
+
 class GuardedRun:
     """One guarded command: guards, lock, dbt subprocess, live events, structured log, result."""
 
@@ -115,6 +137,7 @@ class GuardedRun:
             workspace.root, workspace.database, "not_started", log_path=workspace.log_file
         )
         self.hook_steps: dict[str, StepRecord] = {}
+        self.building: dict[str, dict[str, Any]] = {}  # the hook's `node` started events by unique_id
         self.census_mb = 0.0
 
     @contextmanager
@@ -316,16 +339,15 @@ class GuardedRun:
                 detail = f"{len(record.relations)} relations" if record.relations else ""
                 self.rep.step_finished(step, record.success, record.duration_seconds, record.error or detail)
         elif kind == "heal_start":
-            self.result.state = "in_progress"
-            self.result.missing = list(p.get("missing", []))
-            self.result.healed = True
-            estimate = estimate_heal_seconds(bool(p.get("models")), self.census_mb)
-            self.log.emit("initialization_start", missing=self.result.missing, plan={"seeds": p.get("seeds"),
-                          "models": p.get("models")}, deferred=p.get("deferred"),
-                          estimated_seconds=estimate)  # fmt: skip
+            self._on_heal_start(p)
+        elif kind == "node":
+            self._on_node(p)
+        elif kind == "adopted":
+            self.result.adopted = [str(name) for name in p.get("relations") or []]
+            self.log.emit("relations_adopted", relations=self.result.adopted)
             self.rep.line(
-                f"initializing: {len(self.result.missing)} of {p.get('needed_count')} required relations "
-                f"are missing ({', '.join(self.result.missing)}); expected to take about {estimate:g}s"
+                f"recorded {len(self.result.adopted)} relations built outside the heal as they are, without "
+                f"rebuilding them ({name_list(self.result.adopted)})"
             )
         elif kind == "heal_skipped":
             self.result.state = "completed"
@@ -333,7 +355,8 @@ class GuardedRun:
             self.log.emit("initialization_skipped", reason=reason, needed_count=p.get("needed_count"))
             if reason == "healthy":
                 self.rep.line(
-                    f"workspace already initialized: all {p.get('needed_count', 0)} needed relations present"
+                    f"workspace already initialized: all {p.get('needed_count', 0)} needed relations present "
+                    "and up to date"
                 )
             else:
                 self.rep.warn("self-healing is disabled (var self_heal_enabled)")
@@ -355,13 +378,60 @@ class GuardedRun:
                           previous_started_at=p.get("previous_started_at"))  # fmt: skip
             self.rep.warn(f"{warning.code} {warning.message}")
 
+    def _on_heal_start(self, p: dict[str, Any]) -> None:
+        self.result.state = "in_progress"
+        self.result.healed = True
+        missing = [str(name) for name in p.get("missing") or []]
+        stale = stale_entries(p.get("stale"))
+        building = [str(name) for name in p.get("relations") or []] or missing
+        self.result.missing, self.result.stale = missing, stale
+        estimate = estimate_heal_seconds(bool(p.get("models")), self.census_mb)
+        self.log.emit("initialization_start", missing=missing, stale=p.get("stale") or [], relations=building,
+                      plan={"seeds": p.get("seeds"), "models": p.get("models")}, deferred=p.get("deferred"),
+                      remediation=p.get("remediation"), estimated_seconds=estimate)  # fmt: skip
+        needed = p.get("needed_count")
+        if not stale:
+            self.rep.line(
+                f"initializing: {len(missing)} of {needed} needed relations are missing ({name_list(missing)}); "
+                f"expected to take about {estimate:g}s"
+            )
+            return
+        also = f" and {len(missing)} missing ({name_list(missing)})" if missing else ""
+        self.rep.line(
+            f"bringing the workspace up to date: rebuilding {len(building)} of {needed} needed relations "
+            f"({len(stale)} stale{also}); expected to take about {estimate:g}s"
+        )
+        for item in stale[:STALE_LINES]:
+            self.rep.line(f"stale: {describe_stale(item)}")
+        if len(stale) > STALE_LINES:
+            self.rep.line(f"stale: ... and {len(stale) - STALE_LINES} more (every reason is in {self.ws.log_file})")
+
+    def _on_node(self, p: dict[str, Any]) -> None:
+        """The hook's per-node progress: shown as each node starts, logged once it is built."""
+        uid = str(p.get("unique_id"))
+        if p.get("status") == "started":
+            self.building[uid] = p
+            kind, materialized = p.get("resource_type"), p.get("materialized")
+            text = p.get("message") or f"[{p.get('index')}/{p.get('total')}] building {kind} {p.get('name')}" + (
+                f" ({materialized})" if kind != "seed" and materialized else ""
+            )
+            self.rep.heal_node(int(p.get("index") or 0), int(p.get("total") or 0), str(text))
+            return
+        started = self.building.pop(uid, {})
+        self.log.emit("heal_node", unique_id=uid, name=p.get("name") or started.get("name"),
+                      resource_type=started.get("resource_type"), materialized=started.get("materialized"),
+                      index=started.get("index"), total=started.get("total"), started_at=p.get("started_at"),
+                      completed_at=p.get("completed_at"), duration_seconds=p.get("duration_seconds"))  # fmt: skip
+
     def _finish(self, error: SelfHealError | None) -> None:
         self.result.duration_seconds = round(time.monotonic() - self.started, 3)
         common: dict[str, Any] = {
             "state": self.result.state,
             "healed": self.result.healed,
             "relations_missing": self.result.missing,
+            "relations_stale": self.result.stale,
             "relations_created": self.result.created,
+            "relations_adopted": self.result.adopted,
             "duration_seconds": self.result.duration_seconds,
             "heal_duration_seconds": self.result.heal_duration_seconds,
             "dbt_args": self.result.dbt_args,

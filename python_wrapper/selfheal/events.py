@@ -15,7 +15,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 class HealEvent:
     """One machine event of the on-run-start hook (see macros/self_heal/self_heal_emit.sql)."""
 
-    kind: str  # step | heal_start | heal_skipped | heal_complete | heal_failed | previous_interrupted
+    kind: str  # step | heal_start | node | adopted | heal_skipped | heal_complete | heal_failed | previous_interrupted
+    #          | status (run-operation dbt_self_heal.self_heal_status)
     payload: dict[str, Any]
 
     @property
@@ -36,6 +37,20 @@ class HealEvent:
     def relations(self) -> list[str]:
         value = self.payload.get("relations")
         return [str(v) for v in value] if isinstance(value, list) else []
+
+    def stale(self) -> list[dict[str, str]]:
+        """The `stale` list of heal_start and status events as [{relation, reason}]."""
+        return stale_entries(self.payload.get("stale"))
+
+
+def stale_entries(value: Any) -> list[dict[str, str]]:
+    """[{relation, unique_id, reason}] from the hook as [{relation, reason}]; malformed entries are skipped."""
+    entries: list[dict[str, str]] = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict) and item.get("relation"):
+            reason = item.get("reason") or "its fingerprint changed"
+            entries.append({"relation": str(item["relation"]), "reason": str(reason)})
+    return entries
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ class Reporter(Protocol):
     def step_started(self, step: str, label: str) -> None: ...
     def step_finished(self, step: str, ok: bool, duration: float | None, detail: str = "") -> None: ...
     def node(self, text: str, ok: bool) -> None: ...
+    def heal_node(self, index: int, total: int, text: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -27,8 +28,19 @@ STEP_LABELS = {
 }
 
 
+# A heal of up to this many nodes gets a line per node; a larger one about this many lines (plus first and last).
+NODE_LINES = 20
+
+
 def _fmt(duration: float | None) -> str:
     return "" if duration is None else f" ({duration:.2f}s)"
+
+
+def shows_node(index: int, total: int, lines: int = NODE_LINES) -> bool:
+    """Whether the plain output prints the heal's node `index` of `total`: all of a small heal, else every n-th."""
+    if total <= lines or index in (1, total):
+        return True
+    return index % -(-total // lines) == 0
 
 
 class NullReporter:
@@ -39,6 +51,7 @@ class NullReporter:
     def step_started(self, step: str, label: str) -> None: ...
     def step_finished(self, step: str, ok: bool, duration: float | None, detail: str = "") -> None: ...
     def node(self, text: str, ok: bool) -> None: ...
+    def heal_node(self, index: int, total: int, text: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -49,7 +62,11 @@ class PlainReporter:
         self.stream = stream or sys.stdout
 
     def _print(self, text: str) -> None:
-        self.stream.write(text + "\n")
+        try:
+            self.stream.write(text + "\n")
+        except UnicodeEncodeError:  # e.g. a reason's arrow on a Latin-1 terminal
+            encoding = getattr(self.stream, "encoding", None) or "ascii"
+            self.stream.write(text.encode(encoding, "replace").decode(encoding) + "\n")
         self.stream.flush()
 
     def line(self, text: str) -> None:
@@ -68,6 +85,10 @@ class PlainReporter:
     def node(self, text: str, ok: bool) -> None:
         if not ok:
             self._print(f"dbt: {text}")
+
+    def heal_node(self, index: int, total: int, text: str) -> None:
+        if shows_node(index, total):
+            self._print(f"selfheal: {text}")
 
     def close(self) -> None: ...
 
@@ -108,6 +129,9 @@ class RichReporter:
             self._set_status(text)
         else:
             self.console.print(f"[red]{text}[/]")
+
+    def heal_node(self, index: int, total: int, text: str) -> None:
+        self._set_status(text)
 
     def close(self) -> None:
         if self._status is not None:
