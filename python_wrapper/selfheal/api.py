@@ -35,10 +35,10 @@ __all__ = [
     "status",
 ]
 
-SIMULATE_SELECT = ["+fct_workforce_snapshot", "+fct_yearly_events", "+int_employee_benefits"]
-# Seeds are year-independent and are what the hook loads; every model depends on simulation_year, so dbt
-# rebuilds all of them for the requested year rather than the hook "healing" a table built for another year.
-SIMULATE_EXCLUDE = ["resource_type:seed"]
+# `selfheal simulate`: dbt builds (and tests) only what the simulation year produces. Everything those outputs read is
+# the hook's: it builds what is missing and rebuilds what is stale (for a new year, every relation that reads
+# simulation_year; after a seed edit, that seed and what depends on it), and leaves what is current alone.
+SIMULATE_SELECT = ["fct_workforce_snapshot", "fct_yearly_events"]
 # `selfheal init`: select only the project's `self_heal_init` test (tests/dbt/workspace_initialized.sql). It selects
 # no model or seed, so the hook heals every required seed and model (plus their unselected ancestors), then dbt
 # runs that one test, which fails if any required relation is empty.
@@ -81,16 +81,10 @@ def ensure_initialized(workspace: str | os.PathLike[str], **options: Any) -> Ini
 def simulate(
     workspace: str | os.PathLike[str], year: int = DEFAULT_YEAR, **options: Any
 ) -> InitializationResult:
-    """Run one simulation year (`dbt build` of every model for it); the hook initializes first if needed."""
+    """Run one simulation year: `dbt build` of its outputs and their tests; first the hook builds what they read
+    that is missing and rebuilds what is stale (e.g. everything that reads simulation_year, for a new year)."""
     opts = _options(**options)
-    args = [
-        "build",
-        "--select",
-        *SIMULATE_SELECT,
-        "--exclude",
-        *SIMULATE_EXCLUDE,
-        *dbt_vars(year, opts.census),
-    ]
+    args = ["build", "--select", *SIMULATE_SELECT, *dbt_vars(year, opts.census)]
     return _guarded(workspace, args, opts, year=year)
 
 

@@ -54,7 +54,7 @@ def test_fresh_workspace_simulates_logs_every_step_and_a_second_run_heals_nothin
     first = selfheal("simulate", "--workspace", workspace, "--year", "2025")
     assert first.returncode == 0, first.stdout + first.stderr
     assert first.stdout.splitlines()[0] == f"selfheal: preparing workspace {workspace}..."
-    assert "healed 9 relations" in first.stdout
+    assert "healed 16 relations" in first.stdout
 
     log = records(workspace)
     steps = {(r["step_name"], r["event"]) for r in log if "step_name" in r}
@@ -101,7 +101,7 @@ def test_three_concurrent_simulations_initialize_exactly_once(workspace: Path) -
     assert [p.returncode for p in procs] == [0, 0, 0], outputs
     assert completed_rows(workspace / "simulation.duckdb") == 1
     assert sum("workspace is locked by PID" in out for out in outputs) >= 1
-    assert sum("healed 9 relations" in out for out in outputs) == 1
+    assert sum("healed 16 relations" in out for out in outputs) == 1
 
 
 def test_first_line_appears_within_two_seconds(workspace: Path) -> None:
