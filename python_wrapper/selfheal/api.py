@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from selfheal.engine import (
 )
 from selfheal.health import DatabaseHealth, check_database, read_state
 from selfheal.locking import read_owner
+from selfheal.probe import StaleCheck, required_relations, stale_relations
 from selfheal.project import DEFAULT_YEAR, check_census, check_project, check_year, dbt_vars, resolve_project_dir
 from selfheal.workspace import Workspace
 
@@ -43,6 +41,13 @@ SIMULATE_SELECT = ["fct_workforce_snapshot", "fct_yearly_events"]
 # no model or seed, so the hook heals every required seed and model (plus their unselected ancestors), then dbt
 # runs that one test, which fails if any required relation is empty.
 INIT_ARGS = ["test", "--select", "tag:self_heal_init"]
+# Why status does not ask dbt for stale relations: dbt-duckdb would create a missing file and open it read-write.
+STALE_UNCHECKED = {
+    "missing": "no database yet, nothing built",
+    "locked": "another process holds the database",
+    "corrupt": "the database is corrupt",
+    "version_mismatch": "the database was written by another DuckDB version",
+}
 
 
 def _options(**kwargs: Any) -> GuardOptions:
@@ -109,6 +114,8 @@ class WorkspaceStatus:
     free_mb: float | None = None
     lock_holder: dict[str, Any] | None = None
     required_source: str = ""
+    stale: list[dict[str, str]] | None = None  # [{relation, reason}] a default run would rebuild; None: not checked
+    stale_detail: str | None = None  # why stale is None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -117,61 +124,15 @@ class WorkspaceStatus:
         return data
 
 
-def required_relations(workspace: Workspace, project_dir: Path) -> tuple[list[str], str]:
-    """Names of nodes with meta.self_heal.required, from a manifest (workspace, project) or `dbt ls`."""
-    for candidate in (workspace.manifest, project_dir / "target" / "manifest.json"):
-        if not candidate.is_file():
-            continue
-        try:
-            manifest = json.loads(candidate.read_text(encoding="utf-8"))
-            names = sorted(
-                str(node.get("alias") or node["name"])
-                for node in manifest.get("nodes", {}).values()
-                if node.get("resource_type") in ("seed", "model")
-                and ((node.get("config", {}).get("meta") or {}).get("self_heal") or {}).get("required")
-                is True
-                and node.get("config", {}).get("enabled", True)
-            )
-            return names, str(candidate)
-        except (OSError, ValueError, KeyError):
-            continue
-    from selfheal.dbt import dbt_env, find_dbt
-    from selfheal.packages import ensure_packages
-
-    # A throwaway target/log path and database path: status never writes into the workspace.
-    with tempfile.TemporaryDirectory(prefix="selfheal-status-") as tmp:
-        scratch = Workspace.at(tmp)
-        ensure_packages(project_dir, find_dbt(), dbt_env(scratch))
-        command = [
-            find_dbt(), "ls", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-            "--target-path", str(scratch.target_dir), "--log-path", str(scratch.logs_dir),
-            "--resource-type", "seed", "model", "--select", "config.meta.self_heal.required:true",
-            "--output", "json", "--output-keys", "name", "alias", "--quiet",
-        ]  # fmt: skip
-        done = subprocess.run(
-            command,
-            cwd=project_dir,
-            env=dbt_env(scratch),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        names = []
-        for line in done.stdout.splitlines():
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(obj, dict) and "name" in obj:
-                names.append(str(obj.get("alias") or obj["name"]))
-        return sorted(names), "dbt ls"
-
-
 def status(
     workspace: str | os.PathLike[str], project_dir: str | os.PathLike[str] | None = None
 ) -> WorkspaceStatus:
-    """Read-only: initialization state, missing relations, database health, free disk and lock holder."""
+    """Initialization state, missing and stale relations, database health, free disk and lock holder.
+
+    Builds and records nothing. Stale relations are asked of dbt (run-operation dbt_self_heal.self_heal_status,
+    a few seconds) only when the database is healthy and the workspace lock is free: it is held meanwhile.
+    """
+
     ws = Workspace.at(workspace)
     project = resolve_project_dir(project_dir)
     where = ws.root
@@ -210,18 +171,24 @@ def status(
                     state, interrupted = "failed", True  # nobody holds the file: that attempt's process is gone
             if not missing and state != "in_progress":
                 state = "completed"
+    if health.health == "ok":
+        stale = stale_relations(ws, project)
+    else:
+        stale = StaleCheck(None, f"not checked: {STALE_UNCHECKED.get(health.health, 'database ' + health.health)}")
     return WorkspaceStatus(
-        ws.root,
-        ws.database,
-        health.health,
-        health.detail,
-        state,
-        missing,
-        required,
-        interrupted,
-        last,
-        attempts,
-        free_mb,
-        lock_holder,
-        source,
+        workspace=ws.root,
+        database=ws.database,
+        health=health.health,
+        detail=health.detail,
+        state=state,
+        missing=missing,
+        required=required,
+        interrupted=interrupted,
+        last_attempt=last,
+        attempts=attempts,
+        free_mb=free_mb,
+        lock_holder=lock_holder,
+        required_source=source,
+        stale=stale.stale,
+        stale_detail=stale.detail,
     )

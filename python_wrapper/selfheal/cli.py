@@ -219,7 +219,7 @@ def run(
 
 @app.command()
 def status(workspace: WorkspaceOpt, project_dir: ProjectOpt = None, as_json: JsonOpt = False) -> None:
-    """Show initialization state, missing relations, database health, free disk and lock holder."""
+    """Show initialization state, missing and stale relations, database health, free disk and lock holder."""
     import json
 
     from selfheal import api
@@ -242,10 +242,28 @@ def status(workspace: WorkspaceOpt, project_dir: ProjectOpt = None, as_json: Jso
         f"state      {result.state}" + (" (previous attempt interrupted)" if result.interrupted else "")
     )
     console.print(f"missing    {', '.join(result.missing) or 'none'} (of {len(result.required)} required)")
+    _print_stale(console, result.stale, result.stale_detail)
     console.print(f"free disk  {result.free_mb} MB")
     holder = result.lock_holder
     held = "free" if holder is None else f"held by PID {holder.get('pid')} ({holder.get('command')})"
     console.print(f"lock       {held}")
+
+
+def _print_stale(console: Any, stale: list[dict[str, str]] | None, detail: str | None) -> None:
+    from rich.markup import escape
+
+    from selfheal.progress import STALE_LINES, describe_stale
+
+    if stale is None:
+        console.print(f"stale      unknown ({escape(detail or 'not checked')})")
+        return
+    if not stale:
+        console.print("stale      none (for a run with the project's default vars)")
+        return
+    for index, item in enumerate(stale[:STALE_LINES]):
+        console.print(("stale      " if index == 0 else " " * 11) + escape(describe_stale(item)), soft_wrap=True)
+    if len(stale) > STALE_LINES:
+        console.print(" " * 11 + f"... and {len(stale) - STALE_LINES} more (`status --json` lists every one)")
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from selfheal.events import stale_entries
 from selfheal.health import DatabaseHealth, check_database, move_aside
 from selfheal.locking import LockOwner, WorkspaceLock
 from selfheal.logs import StructuredLog, utc_now
-from selfheal.progress import STEP_LABELS, NullReporter, Reporter
+from selfheal.progress import STALE_LINES, STEP_LABELS, NullReporter, Reporter, describe_stale, name_list
 from selfheal.project import resolve_project_dir
 from selfheal.workspace import Workspace
 
@@ -103,25 +103,6 @@ def estimate_heal_seconds(builds_models: bool, census_mb: float) -> float:
     """A rough duration for the hook's healing, so the user knows what to expect (spec user story 2)."""
     seconds = HEAL_BASE_SECONDS + (HEAL_SECONDS_PER_CENSUS_MB * census_mb if builds_models else 0.0)
     return round(seconds, 1)
-
-
-# Live output stays short however large the heal: names and reasons beyond these go to logs/selfheal.jsonl only.
-NAMES_SHOWN = 20
-STALE_LINES = 12
-REASON_CHARS = 200
-
-
-def name_list(names: list[str], limit: int = NAMES_SHOWN) -> str:
-    more = len(names) - limit
-    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
-
-
-def describe_stale(item: dict[str, str], limit: int = REASON_CHARS) -> str:
-    """`name (reason)`, the reason cut to `limit` characters."""
-    reason = item["reason"]
-    if len(reason) > limit:
-        reason = reason[: limit - 3].rstrip() + "..."
-    return f"{item['relation']} ({reason})"
 
 
 class GuardedRun:

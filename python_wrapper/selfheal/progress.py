@@ -32,6 +32,25 @@ STEP_LABELS = {
 NODE_LINES = 20
 
 
+# Live output stays short however large the heal: names and reasons beyond these go to logs/selfheal.jsonl only.
+NAMES_SHOWN = 20
+STALE_LINES = 12
+REASON_CHARS = 200
+
+
+def name_list(names: list[str], limit: int = NAMES_SHOWN) -> str:
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+def describe_stale(item: dict[str, str], limit: int = REASON_CHARS) -> str:
+    """`name (reason)` for a stale relation, the reason cut to `limit` characters."""
+    reason = item["reason"]
+    if len(reason) > limit:
+        reason = reason[: limit - 3].rstrip() + "..."
+    return f"{item['relation']} ({reason})"
+
+
 def _fmt(duration: float | None) -> str:
     return "" if duration is None else f" ({duration:.2f}s)"
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from filelock import FileLock
@@ -119,7 +120,8 @@ def test_first_line_appears_within_two_seconds(workspace: Path) -> None:
 
 
 def test_init_builds_every_required_relation_and_status_reports_it(selfheal: Runner, workspace: Path) -> None:
-    assert json.loads(selfheal("status", "--workspace", workspace, "--json").stdout)["health"] == "missing"
+    before = json.loads(selfheal("status", "--workspace", workspace, "--json").stdout)
+    assert (before["health"], before["stale"]) == ("missing", None)
     assert not workspace.exists()  # status changes nothing
     result = selfheal("init", "--workspace", workspace)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -127,6 +129,80 @@ def test_init_builds_every_required_relation_and_status_reports_it(selfheal: Run
     assert "expected to take about" in result.stdout
     state = json.loads(selfheal("status", "--workspace", workspace, "--json").stdout)
     assert state["state"] == "completed" and state["missing"] == [] and len(state["required"]) == 12
+
+
+# --- stale relations: status names them before anything runs, simulate rebuilds them through the hook
+
+YEAR_DEPENDENT = {
+    "stg_simulation_parameters", "int_baseline_workforce", "int_employee_compensation_by_year",
+    "int_employee_benefits", "int_experienced_outcomes", "int_new_hires",
+}  # fmt: skip
+
+
+def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dict(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_edited_seed_is_stale_in_status_and_the_next_simulate_reloads_it(
+    selfheal: Runner, workspace: Path, project_copy: Path
+) -> None:
+    project = ("--workspace", workspace, "--project-dir", project_copy)
+    assert selfheal("simulate", *project, "--year", "2025").returncode == 0
+    seed = project_copy / "seeds" / "config_merit_rates.csv"
+    header, *rows = seed.read_text().splitlines()
+    seed.write_text("\n".join([header, *(row.split(",")[0] + ",0.5" for row in rows)]) + "\n")
+
+    stale = {item["relation"]: item["reason"] for item in last_json(selfheal("status", *project, "--json"))["stale"]}
+    assert "seeds/config_merit_rates.csv" in stale["config_merit_rates"]
+
+    rerun = selfheal("simulate", *project, "--year", "2025")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "stale: config_merit_rates (seeds/config_merit_rates.csv changed" in rerun.stdout
+    with duckdb.connect(str(workspace / "simulation.duckdb"), read_only=True) as con:
+        assert con.execute("select distinct merit_rate from config_merit_rates").fetchall() == [(0.5,)]
+
+
+def test_unchanged_rerun_of_simulate_rebuilds_nothing_but_its_outputs(selfheal: Runner, workspace: Path) -> None:
+    assert selfheal("simulate", "--workspace", workspace).returncode == 0
+    logged = len(records(workspace))
+    rerun = selfheal("simulate", "--workspace", workspace, "--json")
+    result = last_json(rerun)
+    assert (result["healed"], result["stale"], result["created"]) == (False, [], [])
+    assert result["counts"]["models"] == 2  # fct_workforce_snapshot and fct_yearly_events
+    events = [r["event"] for r in records(workspace)[logged:]]
+    assert "initialization_skipped" in events
+    assert "initialization_start" not in events and "heal_node" not in events
+    assert "stale:" not in rerun.stdout
+
+
+def test_next_year_rebuilds_the_models_reading_simulation_year_as_stale(selfheal: Runner, workspace: Path) -> None:
+    assert selfheal("simulate", "--workspace", workspace, "--year", "2025").returncode == 0
+    rerun = selfheal("simulate", "--workspace", workspace, "--year", "2026", "--json")
+    result = last_json(rerun)
+    stale = {item["relation"]: item["reason"] for item in result["stale"]}
+    assert set(stale) == YEAR_DEPENDENT and set(result["created"]) == YEAR_DEPENDENT and result["missing"] == []
+    assert "simulation_year" in stale["stg_simulation_parameters"]
+    assert all("simulation_year" in why or "stg_simulation_parameters" in why for why in stale.values())
+    for name in YEAR_DEPENDENT:
+        assert f"stale: {name} (" in rerun.stdout
+    with duckdb.connect(str(workspace / "simulation.duckdb"), read_only=True) as con:
+        assert con.execute("select distinct simulation_year from fct_workforce_snapshot").fetchall() == [(2026,)]
+
+
+def test_status_does_not_check_stale_while_another_selfheal_holds_the_workspace(
+    selfheal: Runner, workspace: Path
+) -> None:
+    make_database(workspace / "simulation.duckdb")
+    lock = FileLock(str(workspace / "simulation.duckdb.lock"))
+    lock.acquire()
+    write_owner(workspace / "simulation.duckdb.lock.owner.json", LockOwner.current())
+    try:
+        state = last_json(selfheal("status", "--workspace", workspace, "--json"))
+    finally:
+        lock.release()
+    assert state["health"] == "ok" and state["stale"] is None
+    assert f"locked by PID {os.getpid()}" in state["stale_detail"]
 
 
 # --- guards and the error catalogue

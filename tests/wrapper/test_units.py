@@ -233,3 +233,26 @@ def test_heal_estimate_grows_with_the_census_only_when_models_are_built() -> Non
 
     assert estimate_heal_seconds(False, 70.0) == estimate_heal_seconds(False, 0.7)
     assert estimate_heal_seconds(True, 70.0) > estimate_heal_seconds(True, 7.0) > estimate_heal_seconds(False, 7.0)
+
+
+def test_heal_start_stale_list_is_read_as_relation_and_reason() -> None:
+    stale = [{"relation": "config_merit_rates", "unique_id": "seed.p.config_merit_rates", "reason": "csv changed"},
+             {"unique_id": "no relation: skipped"}, "junk"]  # fmt: skip
+    parsed = parse_line(jinja({"event": "heal_start", "missing": [], "stale": stale}))
+    assert parsed.heal is not None
+    assert parsed.heal.stale() == [{"relation": "config_merit_rates", "reason": "csv changed"}]
+
+
+def test_plain_progress_shows_every_node_of_a_small_heal_and_about_twenty_of_a_large_one() -> None:
+    from selfheal.progress import NODE_LINES, shows_node
+
+    assert all(shows_node(index, NODE_LINES) for index in range(1, NODE_LINES + 1))
+    shown = [index for index in range(1, 501) if shows_node(index, 500)]
+    assert shown[0] == 1 and shown[-1] == 500 and len(shown) <= NODE_LINES + 2
+
+
+def test_a_long_stale_reason_is_cut_for_the_terminal() -> None:
+    from selfheal.progress import describe_stale
+
+    text = describe_stale({"relation": "m", "reason": "parent x is rebuilt; " * 50}, limit=60)
+    assert text.startswith("m (parent x is rebuilt;") and text.endswith("...)") and len(text) <= 64
