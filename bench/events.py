@@ -63,6 +63,21 @@ def hook_seconds(run: Measured) -> float | None:
     return (_ts(ends[-1]["info"]["ts"]) - _ts(started[0]["emitted_at"])).total_seconds()
 
 
+def end_hook_seconds(run: Measured) -> float | None:
+    """The on-run-end hook's window (self_heal_finalize records the fingerprints of the nodes dbt built): from the
+    last node result before it (or the on-run-start end line when no node ran) to its end line."""
+    found = run.events()
+    ends = [
+        i for i, e in enumerate(found) if _name(e) == "LogHookEndLine" and "on-run-end" in json.dumps(e.get("data", {}))
+    ]
+    if not ends:
+        return None
+    before = [e for e in found[: ends[-1]] if _name(e) in _RESULTS or _is_start_hook(e)]
+    if not before:
+        return None
+    return (_ts(found[ends[-1]]["info"]["ts"]) - _ts(before[-1]["info"]["ts"])).total_seconds()
+
+
 def hook_phase_seconds(run: Measured) -> float | None:
     """Wider window, for the breakdown: from dbt's last line before the hooks (`ConcurrencyLine`) to the end line
     of the last on-run-start hook. Includes dbt's own pre-hook work (schemas, relation cache) and hook compiling."""

@@ -191,6 +191,7 @@ def warm_hook(ws: Workspace, select: str, runs: int) -> dict[str, Any]:
         samples.append({
             "hook_seconds": events.hook_seconds(run),
             "hook_phase_seconds": events.hook_phase_seconds(run),
+            "end_hook_seconds": events.end_hook_seconds(run),
             "check_tables_seconds": events.step_seconds(run).get("check_tables"),
             "wall_seconds": round(run.wall_seconds, 3),
             "phases": events.phases(run),
@@ -203,6 +204,7 @@ def warm_hook(ws: Workspace, select: str, runs: int) -> dict[str, Any]:
     return {
         "hook_seconds": median([s["hook_seconds"] for s in samples]),
         "hook_phase_seconds": median([s["hook_phase_seconds"] for s in samples]),
+        "end_hook_seconds": median([s["end_hook_seconds"] for s in samples]),
         "check_tables_seconds": median([s["check_tables_seconds"] for s in samples]),
         "wall_seconds": median([s["wall_seconds"] for s in samples]),
         "startup_seconds": median([s["phases"]["startup"] for s in samples]),
@@ -449,6 +451,9 @@ def informational(results: dict[str, Any]) -> list[dict[str, Any]]:
             rows.append(
                 (f"simulate_{case}_rebuilt", f"selfheal simulate, {label}: relations rebuilt", found["rebuilt"])
             )
+    for key, title in (("warm_hook", "reference project"), ("warm_hook_200_models", "200 models")):
+        rows.append((f"{key}_end_seconds", f"on-run-end hook on a healthy run, {title} (s)",
+                     (results.get(key) or {}).get("end_hook_seconds")))  # fmt: skip
     first = (results.get("warm_hook") or {}).get("warmup", {})
     rows.append(("first_healthy_hook_seconds", "hook, first healthy run after the strategy runs",
                  first.get("hook_seconds")))  # fmt: skip
