@@ -222,8 +222,8 @@ STRATEGIES = [
     ),
     Strategy(
         "wrapper",
-        "selfheal simulate --year 2025 (guards, then dbt build of every model for the year with its tests; "
-        "the hook heals the seeds)",
+        "selfheal simulate --year 2025 (guards, then dbt build --select fct_workforce_snapshot fct_yearly_events "
+        "with their tests; the hook builds everything they read)",
         heal=True,
         wrapper=True,
     ),
