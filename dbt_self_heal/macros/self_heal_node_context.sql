@@ -15,7 +15,7 @@
     {%- set resolver = context['ref'] -%}
     {%- do context.update({'self_heal__engine_state': {
         'resolver': resolver, 'manifest': resolver.manifest, 'config': resolver.config, 'stack': [],
-        'hook_values': {}, 'no_default': '__self_heal_no_default__'}}) -%}
+        'hook_values': {}}}) -%}
   {%- endif -%}
   {{ return(context['self_heal__engine_state']) }}
 {% endmacro %}
