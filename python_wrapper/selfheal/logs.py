@@ -29,6 +29,7 @@ class StructuredLog:
         self.path: Path | None = None
         self._buffer: list[dict[str, Any]] = []
         self.records: list[dict[str, Any]] = []
+        self.write_error: str | None = None  # set when the file could not be written (e.g. the disk is full)
 
     def open(self, path: Path) -> None:
         self.path = path
@@ -77,6 +78,14 @@ class StructuredLog:
 
     def _write(self, record: dict[str, Any]) -> None:
         assert self.path is not None
+        if self.write_error is not None:
+            return
         # One write per line on an O_APPEND file: concurrent processes never interleave within a line.
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, default=str) + "\n")
+        try:
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record, default=str) + "\n")
+        except OSError as exc:
+            # The log must never be what stops a run (a full disk is reported by the run itself, SH003): keep the
+            # records in memory and stop writing the file.
+            self.write_error = f"{self.path}: {exc.strerror or exc}"
+            logger.warning("structured log not written any more (%s)", self.write_error)

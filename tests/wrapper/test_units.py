@@ -256,3 +256,14 @@ def test_a_long_stale_reason_is_cut_for_the_terminal() -> None:
 
     text = describe_stale({"relation": "m", "reason": "parent x is rebuilt; " * 50}, limit=60)
     assert text.startswith("m (parent x is rebuilt;") and text.endswith("...)") and len(text) <= 64
+
+
+def test_a_structured_log_that_cannot_be_written_never_stops_the_run(tmp_path: Path) -> None:
+    from selfheal.logs import StructuredLog
+
+    log = StructuredLog(tmp_path)
+    log.open(tmp_path)  # a directory: every write fails, as on a full disk
+    log.emit("initialization_start", missing=["config_cola"])
+    log.emit("initialization_complete")
+    assert log.write_error is not None and str(tmp_path) in log.write_error
+    assert [r["event"] for r in log.records] == ["initialization_start", "initialization_complete"]
