@@ -270,3 +270,15 @@ def kill_dbt_when(
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     proc.stdout.close()
+
+
+def add_slow_required_model(project_dir: Path) -> Path:
+    """A required model on config_merit_rates that takes minutes to build when var `slow` is true (else instantly):
+    a stale rebuild that a test can kill in the middle."""
+    model = project_dir / "models" / "foundation" / "int_slow_rates.sql"
+    model.write_text(
+        "{{ config(meta={'self_heal': {'required': true}}) }}\n"
+        "select r.*, {% if var('slow', false) %}(select sum(a.range * b.range) from range(200000) a, "
+        "range(100000) b){% else %}0{% endif %} as total from {{ ref('config_merit_rates') }} r\n"
+    )
+    return model

@@ -1,7 +1,7 @@
 {#- The check every run makes: for the relations it needs, which are missing, of the wrong kind, without a
     fingerprint record, or stale (recorded fingerprint differs from the current one), with the reasons. One catalog
     query answers existence, kinds, records and file stats; files are hashed only when their size or time changed. -#}
-{% macro self_heal_check(needed, file_readers=none) %}
+{% macro self_heal_check(needed, file_readers) %}
   {#- Runs on every invocation: lookups are inline rather than helper calls (dbt compiles each macro it calls). -#}
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
   {%- set state_relation = api.Relation.create(database=target.database, schema=settings.state_schema,
@@ -18,7 +18,7 @@
     {%- do keys.append((node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) | lower) -%}
   {%- endfor -%}
   {%- set paths = {} -%}
-  {%- for uid in (file_readers if file_readers is not none else dbt_self_heal.self_heal_files_of(needed, true)) -%}
+  {%- for uid in file_readers -%}
     {%- for path in dbt_self_heal.self_heal_node_files(graph.nodes[uid]).values() -%}{%- do paths.update({path: true}) -%}{%- endfor -%}
   {%- endfor -%}
   {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list) -%}
@@ -67,11 +67,9 @@
   {{ return(result) }}
 {% endmacro %}
 
-{#- Files covered by the fingerprints of these nodes and their ancestors: {path: true}, or with `readers`,
-    the ids of the nodes that declare them. -#}
-{% macro self_heal_files_of(node_ids, readers=false) %}
+{#- Files covered by the fingerprints of these nodes and their ancestors: {path: true}. -#}
+{% macro self_heal_files_of(node_ids) %}
   {%- set files = {} -%}
-  {%- set reader_ids = [] -%}
   {%- set seen = {} -%}
   {%- set queue = node_ids | list -%}
   {%- for uid in queue if uid not in seen -%}
@@ -79,12 +77,10 @@
     {%- set node = graph.nodes.get(uid) -%}
     {%- if node -%}
       {%- do queue.extend(node.depends_on.get('nodes', [])) -%}
-      {%- set node_files = dbt_self_heal.self_heal_node_files(node) -%}
-      {%- if node_files -%}{%- do reader_ids.append(uid) -%}{%- endif -%}
-      {%- for path in node_files.values() -%}{%- do files.update({path: true}) -%}{%- endfor -%}
+      {%- for path in dbt_self_heal.self_heal_node_files(node).values() -%}{%- do files.update({path: true}) -%}{%- endfor -%}
     {%- endif -%}
   {%- endfor -%}
-  {{ return(reader_ids if readers else files) }}
+  {{ return(files) }}
 {% endmacro %}
 
 {#- Content hashes for the files: the recorded one while size and modification time are unchanged, else hashed now. -#}

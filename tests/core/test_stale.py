@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.harness import DBT, REPO, copy_project, dbt_env, kill_dbt_when, run_dbt, state_rows
+from tests.harness import DBT, REPO, add_slow_required_model, copy_project, dbt_env, kill_dbt_when, run_dbt, state_rows
 
 LEAF = ["run", "--select", "fct_workforce_snapshot"]
 
@@ -157,12 +157,7 @@ def test_a_kill_during_a_stale_rebuild_keeps_the_old_relation_and_the_next_run_r
     tmp_path: Path, db: Path
 ) -> None:
     project = copy_project(tmp_path / "project")
-    slow = project / "models" / "foundation" / "int_slow_rates.sql"
-    slow.write_text(
-        "{{ config(meta={'self_heal': {'required': true}}) }}\n"
-        "select r.*, {% if var('slow', false) %}(select sum(a.range * b.range) from range(200000) a, range(100000) b)"
-        "{% else %}0{% endif %} as total from {{ ref('config_merit_rates') }} r\n"
-    )
+    slow = add_slow_required_model(project)
     first = run_dbt(LEAF, db, project_dir=project)
     assert first.returncode == 0, first.messages
     before = query(db, "select * from config_merit_rates order by all")

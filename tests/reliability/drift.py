@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from tests.harness import copy_project, fingerprint, kill_dbt_when, run_dbt
+from tests.harness import add_slow_required_model, copy_project, fingerprint, kill_dbt_when, run_dbt
 from tests.reliability.common import DB_NAME, SuiteResult, Trial, diff_fingerprints, run_trials
 
 LEAF = ["run", "--select", "fct_workforce_snapshot"]
@@ -115,12 +115,7 @@ def drift_trial(trial: Trial, root: Path, change: Change, seed: int) -> None:
 def kill_trial(trial: Trial, root: Path, seed: int) -> None:
     rng = random.Random(seed)
     project = copy_project(root / "project")
-    slow = project / "models" / "foundation" / "int_slow_rates.sql"
-    slow.write_text(
-        "{{ config(meta={'self_heal': {'required': true}}) }}\n"
-        "select r.*, {% if var('slow', false) %}(select sum(a.range * b.range) from range(200000) a, "
-        "range(100000) b){% else %}0{% endif %} as total from {{ ref('config_merit_rates') }} r\n"
-    )
+    add_slow_required_model(project)
     db = root / "ws" / DB_NAME
     db.parent.mkdir(parents=True)
     first = run_dbt(LEAF, db, project_dir=project)
@@ -131,7 +126,6 @@ def kill_trial(trial: Trial, root: Path, seed: int) -> None:
                   variables={"slow": True}, delay=rng.uniform(0.2, 1.5))
     diff = diff_fingerprints(fingerprint(db), before)
     trial.check(not diff, "after the kill every relation is exactly as before the rebuild", diff, loss=True)
-    slow.write_text(slow.read_text())  # same code, slow var off again
     retry = run_dbt(LEAF, db, project_dir=project)
     trial.check(retry.returncode == 0, "the next run succeeds", retry.messages[-400:])
     trial.check("config_merit_rates" in _stale(retry), "the next run rebuilds the stale seed", _stale(retry))
