@@ -10,6 +10,13 @@
     {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'disabled'}, "disabled by var self_heal_enabled") -%}
     {{ return('') }}
   {%- endif -%}
+  {#- With --defer dbt reads unselected nodes that this target lacks from the --state environment: building them
+      here would make the run read this target's copies instead. -#}
+  {%- if invocation_args_dict.get('defer') -%}
+    {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'defer'},
+        "not healing: --defer reads the relations this run does not build from the --state environment") -%}
+    {{ return('') }}
+  {%- endif -%}
 
   {%- set check_started = dbt_self_heal.self_heal_now() -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'started', check_started, [])) -%}

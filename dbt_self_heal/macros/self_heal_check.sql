@@ -27,6 +27,9 @@
                     'fingerprints': {}, 'files': found.files, 'hashes': {}, 'keys': {}, 'digest': digest,
                     'records': found.records, 'kinds': found.relations, 'verified': true,
                     'state_exists': state_exists, 'record_exists': record_exists} -%}
+  {#- The kind each built-in materialization leaves; any other (dbt-duckdb's external is a view over files, custom
+      materializations) may leave either, so its kind is not checked. -#}
+  {%- set kinds = {'view': 'view', 'table': 'table', 'incremental': 'table', 'seed': 'table', 'snapshot': 'table'} -%}
   {%- for uid in needed -%}
     {%- set node = graph.nodes[uid] -%}
     {%- set key = keys[loop.index0] -%}
@@ -35,7 +38,7 @@
     {%- if key not in found.relations -%}
       {%- do result.missing.append(uid) -%}
       {%- do result.update({'verified': false}) -%}
-    {%- elif found.relations[key] != ('view' if node.config.materialized == 'view' else 'table') -%}
+    {%- elif kinds.get(node.config.materialized, found.relations[key]) != found.relations[key] -%}
       {%- do result.wrong_kind.append(uid) -%}
       {%- do result.update({'verified': false}) -%}
       {%- do result.reasons.update({uid: "is a " ~ found.relations[key] ~ " but " ~ node.name ~ " is materialized as "
@@ -59,8 +62,9 @@
   {%- do result.update({'fingerprints': fingerprints, 'hashes': hashes}) -%}
   {%- for uid in needed -%}
     {%- set record = found.records.get(keys[loop.index0]) -%}
+    {#- A snapshot holds history that only `dbt snapshot` adds to: used as it is, never rebuilt as stale. -#}
     {%- if record is not none and uid not in result.missing and uid not in result.wrong_kind
-          and record.fingerprint != fingerprints[uid].fingerprint -%}
+          and record.fingerprint != fingerprints[uid].fingerprint and graph.nodes[uid].resource_type != 'snapshot' -%}
       {%- do result.stale.append(uid) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -122,13 +126,15 @@
 {% endmacro %}
 
 {#- What to rebuild: missing, wrong-kind and stale relations, and, by var self_heal_unrecorded ('rebuild', the
-    default, or 'adopt'), relations without a record. Incremental models without a record are always adopted:
-    their rows may hold history that only they have. Adopted relations get their current fingerprint recorded. -#}
+    default, or 'adopt'), relations without a record. Incremental models and snapshots without a record are always
+    adopted: their rows may hold history that only they have. Adopted relations get their current fingerprint
+    recorded. -#}
 {% macro self_heal_rebuild_set(check, settings) %}
   {%- set rebuild = check.missing + check.wrong_kind + check.stale -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
-    {%- if settings.unrecorded == 'rebuild' and graph.nodes[uid].config.materialized != 'incremental' -%}
+    {%- if settings.unrecorded == 'rebuild' and graph.nodes[uid].config.materialized != 'incremental'
+          and graph.nodes[uid].resource_type != 'snapshot' -%}
       {%- do rebuild.append(uid) -%}
       {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks)"}) -%}
     {%- else -%}
@@ -142,8 +148,8 @@
     --vars and the projects' vars, the env vars dbt saw while parsing, the target, --empty, and the size and
     modification time of the files fingerprints cover. Computed by dbt's objects and filters, not per node. -#}
 {% macro self_heal_project_digest(stats) %}
-  {%- set manifest = context['ref'].manifest -%}
-  {%- set config = context['ref'].config -%}
+  {%- set manifest = dbt_self_heal.self_heal_resolver().manifest -%}
+  {%- set config = dbt_self_heal.self_heal_resolver().config -%}
   {%- set project_vars = [config.vars.vars] -%}
   {%- for project in config.load_dependencies().values() -%}{%- do project_vars.append(project.vars.vars) -%}{%- endfor -%}
   {%- set env_values = {} -%}

@@ -6,18 +6,36 @@
   {%- if run is not none and run.invocation_id == invocation_id and run.state == 'in_progress' -%}
     {%- do dbt_self_heal.self_heal_record_failure(run) -%}
   {%- endif -%}
-  {%- set check = graph.get('_self_heal_check') -%}
-  {%- if check is none or (wired_by == 'package' and not dbt_self_heal.self_heal_settings().package_hooks) -%}
-    {{ return('') }}
-  {%- endif -%}
-  {#- dbt built these itself in this run: record their fingerprints, so the next run knows they are current. -#}
+  {%- if wired_by == 'package' and not dbt_self_heal.self_heal_settings().package_hooks -%}{{ return('') }}{%- endif -%}
   {%- set built = [] -%}
   {%- for result in results if result.status == 'success' and result.node.resource_type in ['model', 'seed']
                                and result.node.config.materialized != 'ephemeral' -%}
     {%- do built.append(result.node.unique_id) -%}
   {%- endfor -%}
+  {%- set check = graph.get('_self_heal_check') -%}
+  {%- if check is none -%}
+    {#- No check ran (healing switched off with self_heal_enabled: false): dbt may have rebuilt relations from
+        other inputs than their records say, so their records are dropped and the next run with healing on treats
+        them as unrecorded (var self_heal_unrecorded) instead of trusting a stale record. -#}
+    {%- if built -%}{%- do dbt_self_heal.self_heal_forget(built) -%}{%- endif -%}
+    {{ return('') }}
+  {%- endif -%}
+  {#- dbt built these itself in this run: record their fingerprints, so the next run knows they are current. -#}
   {%- if built -%}{%- do dbt_self_heal.self_heal_record_built(built, check) -%}{%- endif -%}
   {{ return('') }}
+{% endmacro %}
+
+{% macro self_heal_forget(built) %}
+  {%- set record_relation = dbt_self_heal.self_heal_record_relation() -%}
+  {%- if adapter.get_relation(record_relation.database, record_relation.schema, record_relation.identifier) is none -%}
+    {{ return(none) }}
+  {%- endif -%}
+  {%- set keys = [] -%}
+  {%- for uid in built -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- do keys.append(dbt_self_heal.self_heal_sql_string(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias))) -%}
+  {%- endfor -%}
+  {%- do run_query("delete from " ~ record_relation ~ " where relation in (" ~ keys | join(', ') ~ ")") -%}
 {% endmacro %}
 
 {% macro self_heal_record_built(built, check) %}
@@ -76,7 +94,8 @@
 {#- What to do about a failed step (see README, "Error catalogue"). -#}
 {% macro self_heal_remediation(step, error) %}
   {%- if step == 'check_tables' -%}
-    {{ return("fix the file or var named above, then rerun the same command.") }}
+    {{ return("nothing was built: do what each problem above says (it names the file, var, source or node "
+              ~ "and how to fix it), then rerun the same command.") }}
   {%- elif step == 'load_seeds' -%}
     {{ return("a seed could not be loaded: fix the CSV or its column_types as the database error above says; "
               ~ "if it says 'No space left on device' or 'File too large', free disk space; then rerun.") }}

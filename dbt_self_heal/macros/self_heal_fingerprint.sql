@@ -35,7 +35,7 @@
 {#- Fingerprints of the given nodes and of all their ancestors: {unique_id: {'fingerprint': md5, 'parts': {...}}}.
     `file_hashes` maps a path to its content hash (self_heal_file_hashes). -#}
 {% macro self_heal_fingerprints(node_ids, file_hashes, known={}) %}
-  {%- set manifest = context['ref'].manifest -%}
+  {%- set manifest = dbt_self_heal.self_heal_resolver().manifest -%}
   {%- set memo = dict(known) -%}
   {%- set ignored_config = ['meta', 'tags', 'docs', 'group', 'access', 'enabled', 'full_refresh', 'grants',
                             'event_time', 'lookback', 'batch_size', 'begin', 'concurrent_batches'] -%}

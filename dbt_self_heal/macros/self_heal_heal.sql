@@ -36,7 +36,7 @@
   {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
   {%- set problems = dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
-                     + dbt_self_heal.self_heal_check_sources(missing) -%}
+                     + dbt_self_heal.self_heal_check_sources(missing) + dbt_self_heal.self_heal_check_between(missing, needs) -%}
   {%- set seed_sql = {} -%}
   {%- for uid in plan.seeds if not problems -%}
     {%- set seed = dbt_self_heal.self_heal_seed_sql(graph.nodes[uid]) -%}
@@ -53,6 +53,7 @@
   {%- call statement('self_heal_begin', auto_begin=true) -%}select 1{%- endcall -%}
   {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
   {%- set total = missing | length -%}
+  {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
   {%- do dbt_self_heal.self_heal_advance(run, 'load_seeds', dbt_self_heal.self_heal_names(plan.seeds),
                            "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
   {%- for uid in plan.seeds -%}
@@ -61,13 +62,11 @@
       {#- A stale seed is reloaded from scratch, so a changed column set needs no --full-refresh. -#}
       {%- do adapter.drop_relation(dbt_self_heal.self_heal_existing_relation(graph.nodes[uid], check)) -%}
     {%- endif -%}
-    {%- for sql in seed_sql[uid] -%}{%- do run_query(sql) -%}{%- endfor -%}
-    {%- do adapter.cache_added(dbt_self_heal.self_heal_relation(graph.nodes[uid])) -%}
+    {%- do dbt_self_heal.self_heal_load_seed(manifest.nodes[uid], seed_sql[uid]) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
   {%- do dbt_self_heal.self_heal_advance(run, 'build_foundation', dbt_self_heal.self_heal_names(plan.models),
                            "Building foundation models (" ~ plan.models | length ~ ")..." if plan.models else none) -%}
-  {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
   {%- for uid in plan.models -%}
     {%- set started = dbt_self_heal.self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
     {%- set node = manifest.nodes[uid] -%}
@@ -108,6 +107,7 @@
       ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(invocation_id)) -%}
   {%- do adapter.commit() -%}
   {%- do run.update({'state': 'completed'}) -%}
+  {%- do dbt_self_heal.self_heal_run_after_commit() -%}
   {%- set duration = dbt_self_heal.self_heal_seconds_since(run.started_at) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
                          'seeds': run.plan.seeds | length, 'models': run.plan.models | length,
@@ -134,4 +134,29 @@
   {%- do dbt_self_heal.self_heal_emit({'event': 'node', 'status': 'completed', 'unique_id': uid, 'name': graph.nodes[uid].name,
                          'started_at': started, 'completed_at': dbt_self_heal.self_heal_now(),
                          'duration_seconds': dbt_self_heal.self_heal_seconds_since(started)}) -%}
+{% endmacro %}
+
+{#- Load one seed with its SQL, inside the seed's own context when it has hooks or docs to persist, in the order of
+    dbt's seed materialization: pre-hooks, create and load, persist_docs, post-hooks (after_commit ones after the
+    heal's commit). -#}
+{% macro self_heal_load_seed(node, statements) %}
+  {%- set relation = dbt_self_heal.self_heal_relation(node) -%}
+  {%- set docs = node.config.get('persist_docs') or {} -%}
+  {%- set dressed = node.config.pre_hook or node.config.post_hook or docs.get('relation') or docs.get('columns') -%}
+  {%- if dressed -%}
+    {%- do dbt_self_heal.self_heal_enter_node(node) -%}
+    {#- This macro's own names were bound when it was called: the node's values are read from the live context. -#}
+    {%- do run_hooks(context['pre_hooks'], inside_transaction=false) -%}
+    {%- do run_hooks(context['pre_hooks'], inside_transaction=true) -%}
+  {%- endif -%}
+  {%- for sql in statements -%}{%- do run_query(sql) -%}{%- endfor -%}
+  {%- do adapter.cache_added(relation) -%}
+  {%- if dressed -%}
+    {%- do persist_docs(relation, context['model']) -%}
+    {%- do run_hooks(context['post_hooks'], inside_transaction=true) -%}
+    {%- do dbt_self_heal.self_heal_leave_node() -%}
+    {%- for hook in node.config.post_hook if not hook.transaction -%}
+      {%- do dbt_self_heal.self_heal_engine().setdefault('after_commit', []).append(node) if loop.first -%}
+    {%- endfor -%}
+  {%- endif -%}
 {% endmacro %}

@@ -13,7 +13,7 @@
     {%- elif uid.startswith('unit_test.') -%}
       {#- Unit tests are not in `graph`; the manifest names the model (and version) each one tests, whose parents
           are the test's inputs. -#}
-      {%- set unit_test = context['ref'].manifest.unit_tests.get(uid) -%}
+      {%- set unit_test = dbt_self_heal.self_heal_resolver().manifest.unit_tests.get(uid) -%}
       {%- for tested in (unit_test.depends_on.nodes if unit_test else []) if tested in graph.nodes -%}
         {%- do roots.extend(graph.nodes[tested].depends_on.get('nodes', [])) -%}
       {%- endfor -%}
@@ -68,5 +68,10 @@
       {%- endif -%}
     {%- endif -%}
   {%- endfor -%}
-  {{ return({'needed': needed, 'deferred': deferred, 'file_readers': file_readers}) }}
+  {#- Needed nodes that descend from the selection sit between selected nodes: the hook builds them from what the
+      selected parents hold before the run (the heal checks those parents exist). -#}
+  {%- set between = [] -%}
+  {%- for uid in needed if uid in downstream -%}{%- do between.append(uid) -%}{%- endfor -%}
+  {{ return({'needed': needed, 'deferred': deferred, 'file_readers': file_readers, 'between': between,
+             'selected': selected}) }}
 {% endmacro %}

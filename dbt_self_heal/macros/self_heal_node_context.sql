@@ -12,12 +12,18 @@
     resolver, and the stack of nodes being compiled (an ephemeral parent is compiled inside its child). -#}
 {% macro self_heal_engine() %}
   {%- if 'self_heal__engine_state' not in context -%}
-    {%- set resolver = context['ref'] -%}
+    {%- set resolver = dbt_self_heal.self_heal_resolver() -%}
     {%- do context.update({'self_heal__engine_state': {
         'resolver': resolver, 'manifest': resolver.manifest, 'config': resolver.config, 'stack': [],
         'hook_values': {}}}) -%}
   {%- endif -%}
   {{ return(context['self_heal__engine_state']) }}
+{% endmacro %}
+
+{#- dbt's own ref resolver (it holds the manifest and the runtime config). A project may define its own `ref`
+    macro, which then replaces `ref` in every context; dbt's stays reachable as `builtins.ref`. -#}
+{% macro self_heal_resolver() %}
+  {{ return(context['builtins']['ref'] if 'builtins' in context else context['ref']) }}
 {% endmacro %}
 
 {#- Enter a node: push its frame and swap its values into the context; returns the frame. -#}
@@ -47,7 +53,7 @@
 
 {% macro self_heal_node_context_keys() %}
   {{ return(['model', 'this', 'config', 'ref', 'source', 'var', 'database', 'schema', 'pre_hooks', 'post_hooks',
-             'sql', 'compiled_code', 'write', 'defer_relation', 'self_heal_config_call']) }}
+             'sql', 'compiled_code', 'write', 'defer_relation', 'self_heal_config_call', 'builtins']) }}
 {% endmacro %}
 
 {% macro self_heal_node_values(frame) %}
@@ -80,17 +86,49 @@
   {%- set pre_hooks = [] -%}
   {%- set post_hooks = [] -%}
   {%- for hook in node.config.pre_hook -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
-  {%- for hook in node.config.post_hook -%}{%- do post_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
-  {{ return({
-      'model': model,
-      'this': api.Relation.create_from(engine.config, node),
-      'config': namespace(get=dbt_self_heal.self_heal_config_get, require=dbt_self_heal.self_heal_config_require, set=dbt_self_heal.self_heal_config_set,
+  {#- Post-hooks dbt runs after the node's commit (transaction: false, after_commit) run after the heal's commit
+      (self_heal_run_after_commit): inside its one transaction they would see uncommitted work or be refused
+      (CHECKPOINT). Pre-hooks marked before_begin run in place, inside the transaction. -#}
+  {%- for hook in node.config.post_hook if hook.transaction -%}{%- do post_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {%- set config = namespace(get=dbt_self_heal.self_heal_config_get, require=dbt_self_heal.self_heal_config_require, set=dbt_self_heal.self_heal_config_set,
                           meta_get=dbt_self_heal.self_heal_config_meta_get, meta_require=dbt_self_heal.self_heal_config_meta_require,
                           persist_relation_docs=dbt_self_heal.self_heal_config_persist_relation_docs,
-                          persist_column_docs=dbt_self_heal.self_heal_config_persist_column_docs),
+                          persist_column_docs=dbt_self_heal.self_heal_config_persist_column_docs) -%}
+  {#- dbt's ref/source as `builtins` has them; a project's own `ref` or `source` macro (which calls
+      builtins.ref) stays in front of them, as it does when dbt compiles the node. -#}
+  {%- set hook_builtins = engine.hook_values.builtins or {} -%}
+  {%- set builtins = {} -%}
+  {%- do builtins.update(hook_builtins) -%}
+  {%- do builtins.update({'ref': dbt_self_heal.self_heal_node_ref, 'source': dbt_self_heal.self_heal_node_source}) -%}
+  {%- set ref = dbt_self_heal.self_heal_node_ref
+      if hook_builtins.ref is not defined or engine.hook_values.ref is sameas hook_builtins.ref
+      else engine.hook_values.ref -%}
+  {%- set source = dbt_self_heal.self_heal_node_source
+      if hook_builtins.source is not defined or engine.hook_values.source is sameas hook_builtins.source
+      else engine.hook_values.source -%}
+  {%- set values = {} -%}
+  {#- A node of another package sees that package's macros first, unqualified (dbt's MacroNamespace puts the
+      node's own package before the root project); names swapped in for one are put back for the next. -#}
+  {%- set swapped = engine.setdefault('package_macro_names', {}) -%}
+  {%- for name in swapped -%}{%- do values.update({name: engine.hook_values.get(name)}) -%}{%- endfor -%}
+  {%- set package = node.package_name -%}
+  {%- if package != engine.config.project_name and context.get(package) is mapping -%}
+    {%- for name, macro in context[package].items() -%}
+      {%- if name not in swapped -%}
+        {%- do swapped.update({name: true}) -%}
+        {%- if name not in engine.hook_values -%}{%- do engine.hook_values.update({name: context.get(name)}) -%}{%- endif -%}
+      {%- endif -%}
+      {%- do values.update({name: macro}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- do values.update({
+      'model': model,
+      'this': api.Relation.create_from(engine.config, node),
+      'builtins': builtins,
+      'config': config,
       'self_heal_config_call': engine.hook_values.config,
-      'ref': dbt_self_heal.self_heal_node_ref,
-      'source': dbt_self_heal.self_heal_node_source,
+      'ref': ref,
+      'source': source,
       'var': dbt_self_heal.self_heal_node_var,
       'database': node.database,
       'schema': node.schema,
@@ -100,7 +138,8 @@
       'compiled_code': frame.sql,
       'write': dbt_self_heal.self_heal_noop,
       'defer_relation': none,
-  }) }}
+  }) -%}
+  {{ return(values) }}
 {% endmacro %}
 
 {% macro self_heal_current_node() %}
@@ -157,7 +196,14 @@
 {% endmacro %}
 
 {% macro self_heal_var_for(node, name, default) %}
-  {%- set config = context['ref'].config if 'self_heal__engine_state' not in context
+  {%- set value = dbt_self_heal.self_heal_raw_var_for(node, name, default) -%}
+  {#- As dbt's var(): a string value is rendered as Jinja (e.g. "{{ target.name }}") when it is read. -#}
+  {%- if value is string and ('{{' in value or '{%' in value) -%}{{ return(render(value)) }}{%- endif -%}
+  {{ return(value) }}
+{% endmacro %}
+
+{% macro self_heal_raw_var_for(node, name, default) %}
+  {%- set config = dbt_self_heal.self_heal_resolver().config if 'self_heal__engine_state' not in context
                    else context['self_heal__engine_state'].config -%}
   {%- if name in config.cli_vars -%}{{ return(config.cli_vars[name]) }}{%- endif -%}
   {%- set projects = [config] -%}
@@ -176,7 +222,12 @@
 
 {#- config.get / require / ... read the node's config, as RuntimeConfigObject does. -#}
 {% macro self_heal_config_get(name, default=none, validator=none) %}
-  {{ return(dbt_self_heal.self_heal_current_node().config.get(name, default)) }}
+  {%- set value = dbt_self_heal.self_heal_current_node().config.get(name, default) -%}
+  {#- dbt's --full-refresh applies to the nodes the run selects; the heal builds nodes the run did not select, which
+      plain dbt would not touch, so an existing incremental ancestor keeps its history (should_full_refresh() reads
+      this before flags.FULL_REFRESH). A node configured full_refresh: true keeps it. -#}
+  {%- if name == 'full_refresh' and value is none -%}{{ return(false) }}{%- endif -%}
+  {{ return(value) }}
 {% endmacro %}
 
 {% macro self_heal_config_require(name, validator=none) %}

@@ -20,6 +20,18 @@
         ~ "Restore it (e.g. `git checkout -- " ~ node.original_file_path ~ "`) or add its header and rows, then rerun."}) }}
   {%- endif -%}
   {%- set header = dbt_self_heal.self_heal_seed_header(path, delimiter) -%}
+  {%- set lowered = header | map('lower') | list -%}
+  {%- set problem = "its first line has no column names" if header | join('') | trim == ''
+        else "its header repeats a column name (" ~ header | join(', ') ~ "; DuckDB column names ignore case)"
+             if lowered | unique | list | length < lowered | length
+        else "it is configured `fast: false` (dbt-duckdb then loads it row by row through agate, which the heal does "
+             ~ "not reproduce); run `dbt seed --select " ~ node.name ~ "` once"
+             if not node.config.get('fast', true)
+        else none -%}
+  {%- if problem -%}
+    {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") cannot be "
+        ~ "loaded: " ~ problem ~ ". Fix it, then rerun."}) }}
+  {%- endif -%}
 
   {#- dbt looks column_types up by the exact header name (a key `id` does not type a column `ID`). -#}
   {%- set declared = node.config.get('column_types') or {} -%}
@@ -51,25 +63,32 @@
 {% endmacro %}
 
 {#- Types for columns without column_types, as dbt's agate type tester (dbt_common agate_helper) and dbt-duckdb's
-    convert_type give them, tested in agate's order: numbers -> DOUBLE when any value is not whole (agate
-    normalizes, so 1.0 and 1e5 are whole) else INTEGER; '%Y-%m-%d' -> DATE; '%Y-%m-%d %H:%M:%S' or ISO 8601 with a
-    'T' -> TIMESTAMP; true/false in any case -> BOOLEAN; anything else (e.g. '2024/01/15', '2024-01-15 10:30') ->
-    VARCHAR. Values are trimmed; '' and 'null' in any case are nulls; a column with no values at all is INTEGER. -#}
+    convert_type give them. agate keeps, per column, the first type in its order that EVERY value casts to:
+    numbers (after agate's clean-up: '%' and currency symbols stripped, ',' group separators removed, so '$5',
+    '1,000' and 'nan' are numbers, which dbt then fails to load into INTEGER: the seed is refused, as `dbt seed`
+    fails) -> DOUBLE when any value is not whole (agate normalizes, so 1.0 and 1e5 are whole) else INTEGER;
+    Python's strptime '%Y-%m-%d' (a four-digit year) -> DATE; '%Y-%m-%d %H:%M:%S' -> TIMESTAMP; else all ISO 8601
+    with a 'T' (isodate) -> TIMESTAMP; true/false in any case -> BOOLEAN; anything else (e.g. '2024/01/15', '24-01-05',
+    a column mixing the two timestamp forms) -> VARCHAR. Values are trimmed; '' and 'null' in any case are nulls; a
+    column with no values at all is INTEGER. -#}
 {% macro self_heal_infer_seed_types(path, csv_options, header, column_names) %}
+  {%- set currency = "'؋$ƒ៛¥₡₱£€¢﷼₪₩₭₮₦฿₤₫'" -%}
+  {%- set iso = "'\\d{4}(-?\\d{2}-?\\d{2}|-?W\\d{2}(-?\\d)?|-?\\d{3}|-\\d{2})?T\\d{2}(:?\\d{2}(:?\\d{2})?)?([.,]\\d+)?(Z|[+-]\\d{2}(:?\\d{2})?)?'" -%}
   {%- set sql -%}
     select
     {%- for name in column_names %}
       {%- set v = "(case when lower(trim(" ~ adapter.quote(name) ~ ")) in ('', 'null') then null else trim("
                   ~ adapter.quote(name) ~ ") end)" %}
-      {%- set d = "try_cast(" ~ v ~ " as double)" %}
+      {%- set d = "try_cast(replace(trim(regexp_replace(trim(" ~ v ~ ", '%'), '^-', ''), " ~ currency ~ "), ',', '') as double)" %}
       case
         when count({{ v }}) = 0 then 'integer'
-        when bool_and({{ v }} is null or ({{ d }} is not null
-                            and lower({{ v }}) not in ('nan', 'inf', '-inf', 'infinity', '-infinity')))
-          then case when bool_or({{ d }} <> trunc({{ d }})) then 'double' else 'integer' end
-        when bool_and({{ v }} is null or try_strptime({{ v }}, '%Y-%m-%d') is not null) then 'date'
-        when bool_and({{ v }} is null or try_strptime({{ v }}, '%Y-%m-%d %H:%M:%S') is not null
-                      or (contains({{ v }}, 'T') and try_cast({{ v }} as timestamp) is not null)) then 'timestamp'
+        when bool_and({{ v }} is null or {{ d }} is not null)
+          then case when bool_or(isfinite({{ d }}) and {{ d }} <> trunc({{ d }})) then 'double' else 'integer' end
+        when bool_and({{ v }} is null or (regexp_full_match({{ v }}, '\d{4}-\d{1,2}-\d{1,2}')
+                                         and try_strptime({{ v }}, '%Y-%m-%d') is not null)) then 'date'
+        when bool_and({{ v }} is null or (regexp_full_match({{ v }}, '\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{1,2}:\d{1,2}')
+                                         and try_strptime({{ v }}, '%Y-%m-%d %H:%M:%S') is not null)) then 'timestamp'
+        when bool_and({{ v }} is null or regexp_full_match({{ v }}, {{ iso }})) then 'timestamp'
         when bool_and({{ v }} is null or lower(replace({{ v }}, ',', '')) in ('true', 'false')) then 'boolean'
         else 'varchar'
       end{{ ',' if not loop.last }}
@@ -127,17 +146,31 @@
   {{ return("line " ~ rows[0][0] ~ ": column " ~ column ~ " (" ~ type ~ ") cannot hold the value \"" ~ value ~ "\"") }}
 {% endmacro %}
 
-{#- The CSV's column names from its first line, read without DuckDB's dialect sniffer, which fails on ragged files. -#}
+{#- The CSV's column names from its first line, read without DuckDB's dialect sniffer (which fails on ragged files)
+    and split as Python's csv reader (agate) splits it: a field that starts with '"' is quoted ('""' inside is a
+    quote, the delimiter inside is text); surrounding spaces stay (`id, name` has a column " name"); a UTF-8 byte
+    order mark is dropped, as dbt's seed reader drops it. -#}
 {% macro self_heal_seed_header(path, delimiter) %}
-  {%- set first = run_query("select split_part(replace(content, chr(13), ''), chr(10), 1) from read_text("
+  {%- set first = run_query("select ltrim(split_part(replace(content, chr(13), ''), chr(10), 1), chr(65279)) from read_text("
                             ~ dbt_self_heal.self_heal_sql_string(path) ~ ")").rows[0][0] -%}
-  {%- set names = [] -%}
-  {#- Kept as agate's CSV reader keeps them: surrounding spaces stay (`id, name` has a column " name"). -#}
-  {%- for name in first.split(delimiter) -%}
-    {%- set quoted = name | length > 1 and name.startswith('"') and name.endswith('"') -%}
-    {%- do names.append(name[1:-1].replace('""', '"') if quoted else name) -%}
+  {%- if '"' not in first -%}{{ return(first.split(delimiter)) }}{%- endif -%}
+  {%- set ns = namespace(field='', quoted=false, closed=false, names=[]) -%}
+  {%- for ch in first -%}
+    {%- if ns.quoted -%}
+      {%- if ch == '"' -%}{%- set ns.quoted = false -%}{%- set ns.closed = true -%}
+      {%- else -%}{%- set ns.field = ns.field ~ ch -%}{%- endif -%}
+    {%- elif ch == delimiter -%}
+      {%- do ns.names.append(ns.field) -%}{%- set ns.field = '' -%}{%- set ns.closed = false -%}
+    {%- elif ch == '"' and ns.closed -%}
+      {%- set ns.field = ns.field ~ '"' -%}{%- set ns.quoted = true -%}{%- set ns.closed = false -%}
+    {%- elif ch == '"' and ns.field == '' -%}
+      {%- set ns.quoted = true -%}
+    {%- else -%}
+      {%- set ns.field = ns.field ~ ch -%}{%- set ns.closed = false -%}
+    {%- endif -%}
   {%- endfor -%}
-  {{ return(names) }}
+  {%- do ns.names.append(ns.field) -%}
+  {{ return(ns.names) }}
 {% endmacro %}
 
 {% macro self_heal_varchar_columns(names) %}
