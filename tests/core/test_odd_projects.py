@@ -1,0 +1,277 @@
+"""Odd corners of real dbt projects, each in a small project written by the test: the heal builds what plain
+`dbt build` builds (compared with DuckDB's own catalog), or refuses before building anything, naming what to do."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import duckdb
+
+from tests.harness import REPO, catalog, run_dbt
+
+HEADER = """\
+name: odd
+version: "1.0.0"
+config-version: 2
+profile: planalign
+flags:
+  skip_nodes_if_on_run_start_fails: true
+"""
+
+
+def make_project(root: Path, files: dict[str, str], project_yml: str = "") -> Path:
+    """A dbt project at `root` installing dbt_self_heal, with the given files (dedented)."""
+    root.mkdir(parents=True)
+    (root / "dbt_project.yml").write_text(HEADER + textwrap.dedent(project_yml), encoding="utf-8")
+    (root / "packages.yml").write_text(f"packages:\n  - local: {REPO / 'dbt_self_heal'}\n", encoding="utf-8")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8", newline="")
+    return root
+
+
+def heal_and_build(project: Path, tmp_path: Path, select: str, *extra: str) -> tuple[Path, Path]:
+    """Heal `select` on an empty database and build the whole project plainly on another; both must succeed."""
+    healed, built = tmp_path / "healed" / "h.duckdb", tmp_path / "built" / "b.duckdb"
+    healed.parent.mkdir()
+    built.parent.mkdir()
+    heal = run_dbt(["build", "--select", select, *extra], healed, project_dir=project)
+    assert heal.returncode == 0, heal.messages
+    assert heal.events("heal_complete"), "nothing was healed"
+    plain = run_dbt(["build", *extra], built, project_dir=project, variables={"self_heal_enabled": False})
+    assert plain.returncode == 0, plain.messages
+    return healed, built
+
+
+def assert_healed_like_built(healed: Path, built: Path) -> None:
+    mine, theirs = catalog(healed), catalog(built)
+    assert mine, "nothing in the healed database"
+    for name, entry in mine.items():
+        assert entry == theirs.get(name), f"{name} differs from plain dbt build's"
+
+
+def query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_projects_own_ref_and_source_macros_apply_to_healed_nodes(tmp_path: Path) -> None:
+    """A root `ref`/`source` macro replaces dbt's in every context (dbt's stays as builtins.ref): the hook must
+    still find dbt's resolver, and the nodes it builds must go through the project's macros, as dbt's do."""
+    project = make_project(tmp_path / "p", {
+        "macros/overrides.sql": """\
+            {% macro ref(model_name) %}{{ return(builtins.ref(model_name)) }}{% endmacro %}
+            {% macro source(source_name, table_name) %}
+              {%- set rel = builtins.source(source_name, table_name) -%}
+              {{ return("(select * from " ~ rel ~ " where id > 1)") }}
+            {% endmacro %}
+            """,
+        "models/sources.yml": """\
+            version: 2
+            sources:
+              - name: raw
+                schema: main
+                tables: [{name: events}]
+            """,
+        "models/stg.sql": "select * from {{ source('raw', 'events') }} as e\n",
+        "models/mid.sql": "select id, id * 10 as v from {{ ref('stg') }}\n",
+        "models/leaf.sql": "select count(*) as n from {{ ref('mid') }}\n",
+    }, "on-run-start:\n  - \"create table if not exists main.events as select range as id from range(5)\"\n")
+    healed, built = heal_and_build(project, tmp_path, "leaf")
+    assert_healed_like_built(healed, built)
+    assert query(healed, "select n from leaf") == [(3,)], "the project's source() filter was bypassed"
+
+
+def test_full_refresh_never_rebuilds_an_unselected_incremental(tmp_path: Path, db: Path) -> None:
+    """dbt's --full-refresh applies to the selected nodes; an incremental ancestor the hook rebuilds because its
+    code changed keeps its history (plain dbt would not even touch it)."""
+    project = make_project(tmp_path / "p", {
+        "models/events.sql": """\
+            {{ config(materialized='incremental') }}
+            select {{ var('batch') }} as batch
+            """,
+        "models/leaf.sql": "select count(*) as n from {{ ref('events') }}\n",
+    })
+    first = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"batch": 1})
+    assert first.returncode == 0, first.messages
+    with (project / "models" / "events.sql").open("a", encoding="utf-8") as f:
+        f.write("-- edited\n")
+    second = run_dbt(["build", "--select", "leaf", "--full-refresh"], db, project_dir=project, variables={"batch": 2})
+    assert second.returncode == 0, second.messages
+    assert [s["relation"] for s in second.events("heal_start")[0]["stale"]] == ["events"]
+    assert query(db, "select batch from events order by 1") == [(1,), (2,)]
+    assert query(db, "select n from leaf") == [(2,)]
+
+
+def test_an_unselected_node_between_selected_ones_needs_its_selected_parent(tmp_path: Path, db: Path) -> None:
+    """`--select a c` with b (unselected) between them: dbt builds a only after the hook, so on an empty database
+    the hook cannot build b. It says so before building anything; selecting b too works."""
+    project = make_project(tmp_path / "p", {
+        "models/a.sql": "select 1 as id\n",
+        "models/b.sql": "select * from {{ ref('a') }}\n",
+        "models/c.sql": "select * from {{ ref('b') }}\n",
+        "seeds/s.csv": "id\n1\n",
+        "models/d.sql": "select * from {{ ref('s') }}, {{ ref('c') }}\n",
+    })
+    run = run_dbt(["build", "--select", "a", "d"], db, project_dir=project)
+    assert run.returncode != 0
+    failed = run.events("heal_failed")[0]["error"]
+    assert "b (not selected, needed by this run) reads a, which this run selects" in failed, failed
+    assert "--select a+" in failed
+    assert not [name for name in catalog(db) if not name.startswith("main.self_heal")], "something was built"
+    fixed = run_dbt(["build", "--select", "a+", "d"], db, project_dir=project)
+    assert fixed.returncode == 0, fixed.messages
+    assert fixed.events("heal_complete")[0]["relations"] == ["s"]
+
+
+def test_a_run_with_healing_off_leaves_no_record_to_trust(tmp_path: Path, db: Path) -> None:
+    project = make_project(tmp_path / "p", {
+        "models/ctx.sql": "select {{ var('year', 2025) }} as year\n",
+        "models/leaf.sql": "select * from {{ ref('ctx') }}\n",
+    })
+    assert run_dbt(["build", "--select", "leaf"], db, project_dir=project).returncode == 0
+    off = run_dbt(["run", "--select", "ctx"], db, project_dir=project,
+                  variables={"year": 2030, "self_heal_enabled": False})  # fmt: skip
+    assert off.returncode == 0, off.messages
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert again.returncode == 0, again.messages
+    stale = again.events("heal_start")[0]["stale"]
+    assert [(s["relation"], "no fingerprint record" in s["reason"]) for s in stale] == [("ctx", True)]
+    assert query(db, "select year from leaf") == [(2025,)]
+
+
+def test_seeds_are_typed_and_named_as_agate_reads_them(tmp_path: Path) -> None:
+    """agate keeps one format per column and Python's four-digit %Y; headers are split like Python's csv module
+    (quoted delimiters), a byte order mark is dropped."""
+    project = make_project(tmp_path / "p", {
+        "seeds/mixed_ts.csv": "ts\n2024-11-01 09:00:00\n2025-11-01T09:00:00\n",
+        "seeds/short_year.csv": "d\n24-01-05\n",
+        "seeds/bom.csv": "\ufeffid,name\n1,a\n",
+        "seeds/quoted_header.csv": '"a,b",c\n1,2\n',
+        "seeds/iso.csv": "ts\n2025-11-01T09:00:00Z\n",
+        "models/leaf.sql": """\
+            select 1 as x from {{ ref('mixed_ts') }}, {{ ref('short_year') }}, {{ ref('bom') }},
+              {{ ref('quoted_header') }}, {{ ref('iso') }}
+            """,
+    })
+    healed, built = heal_and_build(project, tmp_path, "leaf")
+    assert_healed_like_built(healed, built)
+    columns = {name: [c[:2] for c in entry["columns"]] for name, entry in catalog(healed).items()}
+    assert columns["main.mixed_ts"] == [("ts", "VARCHAR")]
+    assert columns["main.short_year"] == [("d", "VARCHAR")]
+    assert columns["main.bom"] == [("id", "INTEGER"), ("name", "VARCHAR")]
+    assert columns["main.quoted_header"] == [("a,b", "INTEGER"), ("c", "INTEGER")]
+
+
+def test_a_seed_dbt_cannot_load_is_refused_naming_line_and_value(tmp_path: Path, db: Path) -> None:
+    """agate reads '$5' as a number, so `dbt seed` types the column INTEGER and then fails to load it; the heal
+    fails too, before building anything, and says where."""
+    project = make_project(tmp_path / "p", {
+        "seeds/prices.csv": "price\n$5\n$6\n",
+        "models/leaf.sql": "select * from {{ ref('prices') }}\n",
+    })
+    plain = run_dbt(["seed"], tmp_path / "plain.duckdb", project_dir=project, variables={"self_heal_enabled": False})
+    assert plain.returncode != 0
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert run.returncode != 0
+    error = run.events("heal_failed")[0]["error"]
+    assert "seeds/prices.csv" in error and 'line 2: column price (integer) cannot hold the value "$5"' in error, error
+
+
+def test_hooks_outside_the_transaction_and_seed_hooks_and_docs(tmp_path: Path) -> None:
+    """after_commit post-hooks (CHECKPOINT cannot run in a transaction) run after the heal commits; seeds get
+    their pre/post hooks and persisted docs, as dbt's seed materialization gives them."""
+    project = make_project(tmp_path / "p", {
+        "seeds/rates.csv": "id,rate\n1,0.5\n",
+        "seeds/_seeds.yml": """\
+            version: 2
+            seeds:
+              - name: rates
+                description: "the rates"
+                columns: [{name: id, description: "rate id"}]
+            """,
+        "models/base.sql": """\
+            {{ config(materialized='table', post_hook=[after_commit("checkpoint"),
+                      after_commit("insert into audit_log values ('after {{ this.name }}')")]) }}
+            select * from {{ ref('rates') }}
+            """,
+        "models/leaf.sql": "select * from {{ ref('base') }}\n",
+    }, """\
+        on-run-start:
+          - "create table if not exists audit_log (what varchar)"
+        seeds:
+          odd:
+            +persist_docs: {relation: true, columns: true}
+            +pre-hook: "insert into audit_log values ('pre {{ this.name }}')"
+            +post-hook: "insert into audit_log values ('post {{ this.name }}')"
+        """)
+    healed, built = heal_and_build(project, tmp_path, "leaf")
+    assert_healed_like_built(healed, built)
+    assert catalog(healed)["main.rates"]["comment"] == "the rates"
+    audit = query(healed, "select what from audit_log order by all")
+    assert audit == [("after base",), ("post rates",), ("pre rates",)]
+
+
+def test_package_models_config_calls_and_jinja_vars_render_as_dbt_renders_them(tmp_path: Path) -> None:
+    """A second package's model calls its own macro unqualified (its package's macros come first, even over a
+    root macro of the same name); config() is called in a {% set %}; a var's value holds Jinja."""
+    other = make_project(tmp_path / "other", {
+        "macros/m.sql": """\
+            {% macro helper() %}'from other'{% endmacro %}
+            {% macro shadowed() %}'other'{% endmacro %}
+            """,
+        "models/other_model.sql": "select {{ helper() }} as h, {{ shadowed() }} as s\n",
+    })
+    (other / "dbt_project.yml").write_text('name: other\nversion: "1.0.0"\nconfig-version: 2\n', encoding="utf-8")
+    (other / "packages.yml").unlink()
+    project = make_project(tmp_path / "p", {
+        "macros/m.sql": "{% macro shadowed() %}'root'{% endmacro %}\n",
+        "models/cfg.sql": """\
+            {% set _ = config(materialized='table') %}
+            select '{{ var("where") }}' as where_from, '{{ config.get("materialized") }}' as mat
+            """,
+        "models/leaf.sql": "select * from {{ ref('other', 'other_model') }}, {{ ref('cfg') }}\n",
+    }, 'vars:\n  where: "{{ target.name }}"\n')
+    (project / "packages.yml").write_text(
+        f"packages:\n  - local: {REPO / 'dbt_self_heal'}\n  - local: {other}\n", encoding="utf-8"
+    )
+    healed, built = heal_and_build(project, tmp_path, "leaf")
+    assert_healed_like_built(healed, built)
+    assert query(healed, "select * from other_model") == [("from other", "other")]
+    assert query(healed, "select * from cfg") == [("dev", "table")]
+
+
+def test_snapshots_are_used_as_they_are_and_file_sources_need_no_table(tmp_path: Path, db: Path) -> None:
+    """A snapshot holds history only `dbt snapshot` adds to: once there it is adopted and never rebuilt, while
+    the models around it heal. A source with an external_location is read from its file."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "people.csv").write_text("id,name\n1,a\n2,b\n", encoding="utf-8")
+    project = make_project(tmp_path / "p", {
+        "models/sources.yml": f"""\
+            version: 2
+            sources:
+              - name: files
+                meta: {{external_location: "read_csv('{tmp_path / 'data'}/{{name}}.csv', header=true)"}}
+                tables: [{{name: people}}]
+            """,
+        "models/base.sql": "select * from {{ source('files', 'people') }}\n",
+        "snapshots/snap.sql": """\
+            {% snapshot snap %}
+            {{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all') }}
+            select * from {{ ref('base') }}
+            {% endsnapshot %}
+            """,
+        "models/leaf.sql": "select count(*) as n from {{ ref('snap') }}\n",
+    })
+    first = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert first.returncode != 0, "a missing snapshot must be refused"
+    assert "does not build snapshot.odd.snap" in first.events("heal_failed")[0]["error"]
+    assert run_dbt(["build"], db, project_dir=project).returncode == 0
+    with (project / "models" / "base.sql").open("a", encoding="utf-8") as f:
+        f.write("-- edited\n")
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert again.returncode == 0, again.messages
+    assert again.events("heal_complete")[0]["relations"] == ["base"]
+    assert query(db, "select n from leaf") == [(2,)]
