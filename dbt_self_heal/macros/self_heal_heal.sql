@@ -49,6 +49,7 @@
     {{ return("select error(" ~ dbt_self_heal.self_heal_sql_string(problems | join(' | ')) ~ ")") }}
   {%- endif -%}
 
+  {%- do dbt_self_heal.self_heal_engine().update({'building': (selected_resources | list) + missing}) -%}
   {#- Opening the transaction with a statement that auto-begins makes it dbt's: later statements join it. -#}
   {%- call statement('self_heal_begin', auto_begin=true) -%}select 1{%- endcall -%}
   {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}

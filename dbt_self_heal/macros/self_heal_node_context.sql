@@ -53,7 +53,8 @@
 
 {% macro self_heal_node_context_keys() %}
   {{ return(['model', 'this', 'config', 'ref', 'source', 'var', 'database', 'schema', 'pre_hooks', 'post_hooks',
-             'sql', 'compiled_code', 'write', 'defer_relation', 'self_heal_config_call', 'builtins']) }}
+             'sql', 'compiled_code', 'write', 'defer_relation', 'self_heal_config_call', 'builtins',
+             'selected_resources']) }}
 {% endmacro %}
 
 {% macro self_heal_node_values(frame) %}
@@ -121,6 +122,8 @@
       {%- do values.update({name: macro}) -%}
     {%- endfor -%}
   {%- endif -%}
+  {#- selected_resources: what this run builds, the heal's plan included (dbt-duckdb replaces a table that a foreign
+      key references only when the referencing model is rebuilt in the same run). -#}
   {%- do values.update({
       'model': model,
       'this': api.Relation.create_from(engine.config, node),
@@ -138,6 +141,7 @@
       'compiled_code': frame.sql,
       'write': dbt_self_heal.self_heal_noop,
       'defer_relation': none,
+      'selected_resources': engine.get('building') or engine.hook_values.selected_resources,
   }) -%}
   {{ return(values) }}
 {% endmacro %}

@@ -14,12 +14,12 @@
   {%- set path = node.root_path ~ '/' ~ node.original_file_path -%}
   {%- set delimiter = node.config.get('delimiter') or ',' -%}
   {%- set csv_options = "header=true, delim=" ~ dbt_self_heal.self_heal_sql_string(delimiter) -%}
-  {%- set size = run_query("select coalesce(max(size), 0) from read_blob(" ~ dbt_self_heal.self_heal_sql_string(path) ~ ")").rows[0][0] -%}
-  {%- if size == 0 -%}
+  {%- set file = dbt_self_heal.self_heal_seed_file(path, delimiter) -%}
+  {%- if file.size == 0 -%}
     {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is empty. "
         ~ "Restore it (e.g. `git checkout -- " ~ node.original_file_path ~ "`) or add its header and rows, then rerun."}) }}
   {%- endif -%}
-  {%- set header = dbt_self_heal.self_heal_seed_header(path, delimiter) -%}
+  {%- set header = file.header -%}
   {%- set lowered = header | map('lower') | list -%}
   {%- set problem = "its first line has no column names" if header | join('') | trim == ''
         else "its header repeats a column name (" ~ header | join(', ') ~ "; DuckDB column names ignore case)"
@@ -113,9 +113,9 @@
       columns={ {{- spec | join(', ') -}} }, auto_detect=false, quote='"', escape='"',
       store_rejects=true, rejects_table='self_heal_rejects', rejects_scan='self_heal_rejects_scan')
   {%- endset -%}
-  {%- do run_query(sql) -%}
-  {%- set rejects = run_query("select line, error_message from self_heal_rejects order by line limit 1").rows -%}
-  {%- do run_query("drop table if exists self_heal_rejects; drop table if exists self_heal_rejects_scan") -%}
+  {#- One round trip: the previous seed's reject tables go, the scan fills new ones, the last statement reads them. -#}
+  {%- set rejects = run_query("drop table if exists self_heal_rejects; drop table if exists self_heal_rejects_scan;\n"
+        ~ sql ~ ";\nselect line, error_message from self_heal_rejects order by line limit 1").rows -%}
   {%- if rejects | length > 0 -%}
     {{ return("line " ~ rejects[0][0] ~ ": " ~ rejects[0][1]) }}
   {%- endif -%}
@@ -146,14 +146,15 @@
   {{ return("line " ~ rows[0][0] ~ ": column " ~ column ~ " (" ~ type ~ ") cannot hold the value \"" ~ value ~ "\"") }}
 {% endmacro %}
 
-{#- The CSV's column names from its first line, read without DuckDB's dialect sniffer (which fails on ragged files)
+{#- The CSV's size and column names from its first line, read without DuckDB's dialect sniffer (which fails on ragged files)
     and split as Python's csv reader (agate) splits it: a field that starts with '"' is quoted ('""' inside is a
     quote, the delimiter inside is text); surrounding spaces stay (`id, name` has a column " name"); a UTF-8 byte
     order mark is dropped, as dbt's seed reader drops it. -#}
-{% macro self_heal_seed_header(path, delimiter) %}
-  {%- set first = run_query("select ltrim(split_part(replace(content, chr(13), ''), chr(10), 1), chr(65279)) from read_text("
-                            ~ dbt_self_heal.self_heal_sql_string(path) ~ ")").rows[0][0] -%}
-  {%- if '"' not in first -%}{{ return(first.split(delimiter)) }}{%- endif -%}
+{% macro self_heal_seed_file(path, delimiter) %}
+  {%- set row = run_query("select size, ltrim(split_part(replace(content, chr(13), ''), chr(10), 1), chr(65279)) "
+                          ~ "from read_text(" ~ dbt_self_heal.self_heal_sql_string(path) ~ ")").rows[0] -%}
+  {%- set first = row[1] -%}
+  {%- if '"' not in first -%}{{ return({'size': row[0], 'header': first.split(delimiter)}) }}{%- endif -%}
   {%- set ns = namespace(field='', quoted=false, closed=false, names=[]) -%}
   {%- for ch in first -%}
     {%- if ns.quoted -%}
@@ -170,7 +171,7 @@
     {%- endif -%}
   {%- endfor -%}
   {%- do ns.names.append(ns.field) -%}
-  {{ return(ns.names) }}
+  {{ return({'size': row[0], 'header': ns.names}) }}
 {% endmacro %}
 
 {% macro self_heal_varchar_columns(names) %}
