@@ -49,7 +49,7 @@
         "recorded the fingerprints of " ~ adopt | length ~ " relations built outside these hooks ("
         ~ dbt_self_heal.self_heal_names(adopt) | join(', ') ~ "); kept as they are") -%}
   {%- endif -%}
-  {%- if not check.verified and check.record_exists -%}
+  {%- if not check.verified and check.record_exists and not check.get('kept') -%}
     {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
     {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
   {%- endif -%}

@@ -13,9 +13,12 @@
   {%- set record_exists = adapter.get_relation(record_relation.database, record_relation.schema,
                                                record_relation.identifier) is not none -%}
   {%- set keys = [] -%}
+  {%- set home = target.database | lower -%}
   {%- for uid in needed -%}
     {%- set node = graph.nodes[uid] -%}
-    {%- do keys.append((node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) | lower) -%}
+    {#- self_heal_relation_key, inline. -#}
+    {%- do keys.append((('' if (node.database or home) | lower == home else node.database ~ '.')
+                        ~ node.schema ~ '.' ~ node.alias) | lower) -%}
   {%- endfor -%}
   {%- set paths = {} -%}
   {%- for uid in file_readers -%}
@@ -130,6 +133,12 @@
     adopted: their rows may hold history that only they have. Adopted relations get their current fingerprint
     recorded. -#}
 {% macro self_heal_rebuild_set(check, settings) %}
+  {%- if flags.EMPTY -%}
+    {#- Plain `dbt --empty` never touches a relation it does not select: only missing ones are built (empty);
+        existing ones are kept, whatever their records say, and stay unverified for the next full run. -#}
+    {%- do check.update({'kept': check.wrong_kind + check.stale + check.unrecorded}) -%}
+    {{ return({'rebuild': check.missing, 'adopt': []}) }}
+  {%- endif -%}
   {%- set rebuild = check.missing + check.wrong_kind + check.stale -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
@@ -153,9 +162,15 @@
   {%- set project_vars = [config.vars.vars] -%}
   {%- for project in config.load_dependencies().values() -%}{%- do project_vars.append(project.vars.vars) -%}{%- endfor -%}
   {%- set env_values = {} -%}
-  {%- for name in manifest.env_vars -%}{%- do env_values.update({name: env_var(name, '')}) -%}{%- endfor -%}
+  {%- for name in manifest.env_vars -%}{%- do env_values.update({name: env_var(name, '__self_heal_unset__')}) -%}{%- endfor -%}
+  {#- dbt's own parse-state hashes: every project's dbt_project.yml (config set there, hooks, dispatch), the vars,
+      and the env vars dbt_project.yml and profiles.yml read (manifest.files holds neither file). -#}
+  {%- set state = manifest.state_check -%}
+  {%- set parse_state = [] if state is none else [
+        state.vars_hash.checksum, state.project_env_vars_hash.checksum, state.profile_env_vars_hash.checksum,
+        state.project_hashes.values() | map(attribute='checksum') | sort | list] -%}
   {{ return(local_md5(manifest.files.values() | map(attribute='checksum') | map(attribute='checksum') | sort | join(',')
       ~ '|' ~ tojson([config.cli_vars, project_vars, target.name, target.database, target.schema,
-                      flags.EMPTY is true, stats], sort_keys=true)
+                      flags.EMPTY is true, stats, parse_state], sort_keys=true)
       ~ '|' ~ local_md5(tojson(env_values, sort_keys=true)))) }}
 {% endmacro %}

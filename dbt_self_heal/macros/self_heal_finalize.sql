@@ -6,12 +6,18 @@
   {%- if run is not none and run.invocation_id == invocation_id and run.state == 'in_progress' -%}
     {%- do dbt_self_heal.self_heal_record_failure(run) -%}
   {%- endif -%}
-  {%- if wired_by == 'package' and not dbt_self_heal.self_heal_settings().package_hooks -%}{{ return('') }}{%- endif -%}
   {%- set built = [] -%}
   {%- for result in results if result.status == 'success' and result.node.resource_type in ['model', 'seed']
                                and result.node.config.materialized != 'ephemeral' -%}
     {%- do built.append(result.node.unique_id) -%}
   {%- endfor -%}
+  {%- if wired_by == 'package' and not dbt_self_heal.self_heal_settings().package_hooks -%}
+    {#- The consumer's own on-run-end (dbt runs the root project's hooks first) records what dbt built; when it did
+        not run, nothing did, so the records of those relations can no longer be trusted. -#}
+    {%- if built and graph.get('_self_heal_finalized') != invocation_id -%}{%- do dbt_self_heal.self_heal_forget(built) -%}{%- endif -%}
+    {{ return('') }}
+  {%- endif -%}
+  {%- do graph.update({'_self_heal_finalized': invocation_id}) -%}
   {%- set check = graph.get('_self_heal_check') -%}
   {%- if check is none -%}
     {#- No check ran (healing switched off with self_heal_enabled: false): dbt may have rebuilt relations from

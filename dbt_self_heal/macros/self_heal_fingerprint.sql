@@ -39,6 +39,7 @@
   {%- set memo = dict(known) -%}
   {%- set ignored_config = ['meta', 'tags', 'docs', 'group', 'access', 'enabled', 'full_refresh', 'grants',
                             'event_time', 'lookback', 'batch_size', 'begin', 'concurrent_batches'] -%}
+  {%- set shared = {'materializations': {}, 'overrides': dbt_self_heal.self_heal_override_macros(manifest)} -%}
   {#- Every ancestor, then parents before children (Kahn's order over a list that grows while it is walked). -#}
   {%- set seen = {} -%}
   {%- set queue = node_ids | list -%}
@@ -59,7 +60,7 @@
     {%- set node = graph.nodes.get(uid) or graph.sources.get(uid) -%}
     {%- if node is not none -%}
       {%- do memo.update({uid: dbt_self_heal.self_heal_node_fingerprint(node, manifest, memo, file_hashes,
-                                                                       ignored_config)}) -%}
+                                                                       ignored_config, shared)}) -%}
     {%- endif -%}
     {%- for child in children.get(uid, []) -%}
       {%- do waiting.update({child: waiting[child] - 1}) -%}
@@ -69,7 +70,22 @@
   {{ return(memo) }}
 {% endmacro %}
 
-{% macro self_heal_node_fingerprint(node, manifest, memo, file_hashes, ignored_config) %}
+{#- The project's and packages' macros that replace one of dbt's or the adapter's by name (generate_schema_name,
+    create_table_as, a materialization, ...): they shape every relation, so their code is part of every node's
+    macros. {unique_id: md5}. -#}
+{% macro self_heal_override_macros(manifest) %}
+  {%- set internal = ['dbt', 'dbt_' ~ adapter.type()] -%}
+  {%- set names = {} -%}
+  {%- for macro in manifest.macros.values() if macro.package_name in internal -%}{%- do names.update({macro.name: true}) -%}{%- endfor -%}
+  {%- set found = {} -%}
+  {%- for uid, macro in manifest.macros.items() if macro.name in names and macro.package_name not in internal
+                                                  and macro.package_name != 'dbt_self_heal' -%}
+    {%- do found.update({uid: local_md5(macro.macro_sql)}) -%}
+  {%- endfor -%}
+  {{ return(found) }}
+{% endmacro %}
+
+{% macro self_heal_node_fingerprint(node, manifest, memo, file_hashes, ignored_config, shared) %}
   {%- if node.resource_type == 'source' -%}
     {#- Another program writes a source; its identity is what the build depends on here. -#}
     {%- set identity = node.database ~ '.' ~ node.schema ~ '.' ~ node.identifier -%}
@@ -81,8 +97,36 @@
   {%- if (node.config.get('contract') or {}).get('enforced') -%}
     {%- do config.update({'contract_columns': node.get('columns'), 'contract_constraints': node.get('constraints')}) -%}
   {%- endif -%}
+  {#- Descriptions persisted as comments are part of the relation. -#}
+  {%- set docs = node.config.get('persist_docs') or {} -%}
+  {%- if docs.get('relation') -%}{%- do config.update({'description': node.get('description')}) -%}{%- endif -%}
+  {%- if docs.get('columns') -%}
+    {%- set column_docs = {} -%}
+    {%- for name, column in (node.get('columns') or {}).items() -%}{%- do column_docs.update({name: column.get('description')}) -%}{%- endfor -%}
+    {%- do config.update({'column_docs': column_docs}) -%}
+  {%- endif -%}
+  {#- The code a node runs: its own, its hooks' (vars read there count too) and the macros below. -#}
   {%- set texts = [node.get('raw_code') or ''] -%}
-  {%- set macros = {} -%}
+  {%- for hook in (node.config.get('pre-hook') or node.config.get('pre_hook') or [])
+                  + (node.config.get('post-hook') or node.config.get('post_hook') or []) -%}
+    {%- do texts.append(hook.get('sql') or '') -%}
+  {%- endfor -%}
+  {%- set macros = dict(shared.overrides) -%}
+  {#- A materialization the project or a package defines is code that builds the node. -#}
+  {%- set kind = node.config.materialized -%}
+  {%- if kind not in shared.materializations -%}
+    {%- set found = manifest.find_materialization_macro_by_name(dbt_self_heal.self_heal_resolver().config.project_name,
+                                                                 kind, adapter.type()) -%}
+    {%- do shared.materializations.update({kind: found if found is not none
+                                            and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] else none}) -%}
+  {%- endif -%}
+  {%- set materialization = shared.materializations[kind] -%}
+  {%- if materialization is not none -%}
+    {%- do macros.update({materialization.unique_id: local_md5(materialization.macro_sql)}) -%}
+    {%- for uid in dbt_self_heal.self_heal_node_macros(materialization, manifest, memo) -%}
+      {%- do macros.update({uid: local_md5(manifest.macros[uid].macro_sql)}) -%}
+    {%- endfor -%}
+  {%- endif -%}
   {%- if node.depends_on.macros -%}
     {%- for uid in dbt_self_heal.self_heal_node_macros(node, manifest, memo) -%}
       {%- set sql = manifest.macros[uid].macro_sql -%}
@@ -96,7 +140,7 @@
     {%- if function == 'var' -%}
       {%- do vars.update({name: dbt_self_heal.self_heal_var_for(node, name, none)}) -%}
     {%- else -%}
-      {%- do env_vars.update({name: local_md5(env_var(name, '') | string)}) -%}
+      {%- do env_vars.update({name: local_md5(env_var(name, '__self_heal_unset__') | string)}) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- set inputs = {} -%}
@@ -134,7 +178,9 @@
   {%- endif -%}
   {%- if old.get('config') != parts.config -%}{%- do reasons.append("config of " ~ node.name ~ " changed") -%}{%- endif -%}
   {%- for name, value in parts.vars.items() if old.get('vars', {}).get(name, none) != value -%}
-    {%- do reasons.append("var " ~ name ~ " " ~ old.get('vars', {}).get(name, none) ~ " → " ~ value) -%}
+    {%- set before = old.get('vars', {}).get(name, none) -%}
+    {%- do reasons.append("var " ~ name ~ " " ~ ("(unset)" if before is none else before) ~ " → "
+                          ~ ("(unset)" if value is none else value)) -%}
   {%- endfor -%}
   {%- for name, value in parts.env_vars.items() if old.get('env_vars', {}).get(name) != value -%}
     {%- do reasons.append("env var " ~ name ~ " changed") -%}

@@ -98,7 +98,9 @@
                                                      'self_heal', check.record_exists, check.digest) -%}
   {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes,
                                                      'adopted', true, check.digest) -%}
-  {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
+  {%- if not check.get('kept') -%}
+    {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
+  {%- endif -%}
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "

@@ -19,10 +19,12 @@
   {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
   {%- set sql -%}
     select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files, null as verified from (
-      select lower(database_name || '.' || schema_name || '.' || table_name) as relation_key, 'table' as kind
+      select lower(if(database_name = current_database(), '', database_name || '.') || schema_name || '.' || table_name)
+             as relation_key, 'table' as kind
       from duckdb_tables()
       union all
-      select lower(database_name || '.' || schema_name || '.' || view_name), 'view' from duckdb_views() where not internal
+      select lower(if(database_name = current_database(), '', database_name || '.') || schema_name || '.' || view_name),
+             'view' from duckdb_views() where not internal
     ) where relation_key in {{ wanted }}
     {%- if record_relation is not none %}
     union all

@@ -4,8 +4,11 @@
   {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias, type=kind)) }}
 {% endmacro %}
 
+{#- The key of a relation in the records and the catalog query: `schema.identifier` in the target's own database
+    (so a copied or renamed database file keeps its records), `database.schema.identifier` in an attached one. -#}
 {% macro self_heal_relation_key(database, schema, identifier) %}
-  {{ return((database ~ '.' ~ schema ~ '.' ~ identifier) | lower) }}
+  {%- set prefix = '' if (database or target.database) | lower == target.database | lower else database ~ '.' -%}
+  {{ return((prefix ~ schema ~ '.' ~ identifier) | lower) }}
 {% endmacro %}
 
 {% macro self_heal_state_relation() %}

@@ -1,15 +1,22 @@
-{#- `dbt run-operation dbt_self_heal.self_heal_status`: what a run needing the required nodes would build now -
-    missing, stale (with reasons), of the wrong kind, without a record - without building anything.
+{#- `dbt run-operation dbt_self_heal.self_heal_status [--args '{select: [model, ...]}']`: what a run selecting those
+    nodes (by name; none: a run needing only the required nodes) would build now - missing, stale (with reasons, in
+    build order), of the wrong kind, without a record - without building anything.
     Prints one `self_heal {"event": "status", ...}` line (selfheal status reads it). -#}
-{% macro self_heal_status() %}
+{% macro self_heal_status(select=[]) %}
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
-  {%- set needs = dbt_self_heal.self_heal_needed_nodes([]) -%}
+  {%- set names = [select] if select is string else select -%}
+  {%- set selected = [] -%}
+  {%- for node in graph.nodes.values() if node.name in names and node.resource_type in ['model', 'seed', 'snapshot'] -%}
+    {%- do selected.append(node.unique_id) -%}
+  {%- endfor -%}
+  {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected) -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers) -%}
-  {%- set stale = dbt_self_heal.self_heal_stale_list(check, dbt_self_heal.self_heal_rebuild_set(check, settings).rebuild) -%}
+  {%- set plan = dbt_self_heal.self_heal_plan(dbt_self_heal.self_heal_rebuild_set(check, settings).rebuild) -%}
+  {%- set stale = dbt_self_heal.self_heal_stale_list(check, plan.seeds + plan.models) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'status', 'needed': dbt_self_heal.self_heal_names(needs.needed),
         'missing': dbt_self_heal.self_heal_names(check.missing), 'stale': stale,
         'unrecorded': dbt_self_heal.self_heal_names(check.unrecorded)},
       (check.missing | length) ~ " missing and " ~ (stale | length) ~ " stale of " ~ needs.needed | length
-      ~ " required relations" ~ (": " ~ (stale | map(attribute='relation') | join(', ')) if stale else "")) -%}
+      ~ " needed relations" ~ (": " ~ (stale | map(attribute='relation') | join(', ')) if stale else "")) -%}
 {% endmacro %}

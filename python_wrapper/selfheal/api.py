@@ -18,7 +18,15 @@ from selfheal.engine import (
 from selfheal.health import DatabaseHealth, check_database, read_state
 from selfheal.locking import read_owner
 from selfheal.probe import StaleCheck, required_relations, stale_relations
-from selfheal.project import DEFAULT_YEAR, check_census, check_project, check_year, dbt_vars, resolve_project_dir
+from selfheal.project import (
+    DEFAULT_YEAR,
+    SIMULATE_SELECT,
+    check_census,
+    check_project,
+    check_year,
+    dbt_vars,
+    resolve_project_dir,
+)
 from selfheal.workspace import Workspace
 
 __all__ = [
@@ -36,7 +44,6 @@ __all__ = [
 # `selfheal simulate`: dbt builds (and tests) only what the simulation year produces. Everything those outputs read is
 # the hook's: it builds what is missing and rebuilds what is stale (for a new year, every relation that reads
 # simulation_year; after a seed edit, that seed and what depends on it), and leaves what is current alone.
-SIMULATE_SELECT = ["fct_workforce_snapshot", "fct_yearly_events"]
 # `selfheal init`: select only the project's `self_heal_init` test (tests/dbt/workspace_initialized.sql). It selects
 # no model or seed, so the hook heals every required seed and model (plus their unselected ancestors), then dbt
 # runs that one test, which fails if any required relation is empty.

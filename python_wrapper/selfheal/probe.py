@@ -17,7 +17,7 @@ from selfheal.errors import LockTimeoutError
 from selfheal.events import DbtEvent, parse_line
 from selfheal.locking import WorkspaceLock, read_owner
 from selfheal.packages import ensure_packages
-from selfheal.project import dbt_vars
+from selfheal.project import SIMULATE_SELECT, dbt_vars
 from selfheal.workspace import Workspace
 
 STATUS_OPERATION = "dbt_self_heal.self_heal_status"
@@ -112,8 +112,9 @@ def _status_operation(workspace: Workspace, project_dir: Path) -> StaleCheck:
         dbt = find_dbt()
         env = dbt_env(workspace)  # PLANALIGN_DB_PATH: the workspace's database
         ensure_packages(project_dir, dbt, env)
-        # The vars of a default run: stale means what `selfheal simulate` / `dbt build` with no --vars would rebuild.
-        args = ["run-operation", STATUS_OPERATION, *dbt_vars(None, None)]
+        # The selection and vars of a default `selfheal simulate`: stale means what it would rebuild.
+        args = ["run-operation", STATUS_OPERATION, "--args", json.dumps({"select": SIMULATE_SELECT}),
+                *dbt_vars(None, None)]  # fmt: skip
         try:
             done = subprocess.run(
                 dbt_command(dbt, args, project_dir, scratch),

@@ -10,6 +10,9 @@ from typing import Any
 
 from selfheal.errors import MissingCensusError, ProfileError, SimulationYearError
 
+# What `selfheal simulate` builds (with their tests); the hook heals everything they read.
+SIMULATE_SELECT = ["fct_workforce_snapshot", "fct_yearly_events"]
+
 DEFAULT_YEAR = (
     2025  # dbt_project.yml vars.simulation_year; --vars is passed only for other years (warm partial parse)
 )

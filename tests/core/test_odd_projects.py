@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.harness import REPO, catalog, run_dbt
 
@@ -139,6 +140,13 @@ def test_a_run_with_healing_off_leaves_no_record_to_trust(tmp_path: Path, db: Pa
     assert again.returncode == 0, again.messages
     stale = again.events("heal_start")[0]["stale"]
     assert [(s["relation"], "no fingerprint record" in s["reason"]) for s in stale] == [("ctx", True)]
+    assert query(db, "select year from leaf") == [(2025,)]
+    # The package's own wiring switched off with nothing wired in its place: nobody records, so records go too.
+    off = run_dbt(["run", "--select", "ctx"], db, project_dir=project,
+                  variables={"year": 2031, "self_heal_package_hooks": False})  # fmt: skip
+    assert off.returncode == 0, off.messages
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert [s["relation"] for s in again.events("heal_start")[0]["stale"]] == ["ctx"]
     assert query(db, "select year from leaf") == [(2025,)]
 
 
@@ -275,3 +283,107 @@ def test_snapshots_are_used_as_they_are_and_file_sources_need_no_table(tmp_path:
     assert again.returncode == 0, again.messages
     assert again.events("heal_complete")[0]["relations"] == ["base"]
     assert query(db, "select n from leaf") == [(2,)]
+
+
+def stale_of(run: object) -> dict[str, str]:
+    events = run.events("heal_start")  # type: ignore[attr-defined]
+    return {item["relation"]: item["reason"] for event in events for item in event["stale"]}
+
+
+def test_config_in_dbt_project_yml_hook_vars_and_project_materializations_are_fingerprinted(
+    tmp_path: Path, db: Path
+) -> None:
+    """Config set in dbt_project.yml (which dbt's manifest files do not list), vars read in hooks and the code of a
+    project-defined materialization all decide a relation's contents: a change to each is found, also on the fast
+    path of an otherwise unchanged project."""
+    yml = """\
+        seeds:
+          odd:
+            codes:
+              +column_types: {code: varchar}
+        models:
+          odd:
+            hooked:
+              +post-hook: "insert into {{ this }} select {{ var('v_hook', 1) }}"
+        """
+    project = make_project(tmp_path / "p", {
+        "seeds/codes.csv": "code\n7\n",
+        "macros/mat.sql": """\
+            {% materialization stamped, default %}
+              {%- set target_relation = this.incorporate(type='table') -%}
+              {% call statement('main') -%}
+                create or replace table {{ target_relation }} as select 1 as version, * from ({{ sql }})
+              {%- endcall %}
+              {{ return({'relations': [target_relation]}) }}
+            {% endmaterialization %}
+            """,
+        "models/hooked.sql": "{{ config(materialized='table') }}\nselect 0 as v\n",
+        "models/stamped.sql": "{{ config(materialized='stamped') }}\nselect 5 as n\n",
+        "models/leaf.sql": "select * from {{ ref('codes') }}, {{ ref('hooked') }}, {{ ref('stamped') }}\n",
+    }, yml)
+    assert run_dbt(["build", "--select", "leaf"], db, project_dir=project).returncode == 0
+    assert run_dbt(["build", "--select", "leaf"], db, project_dir=project).events("heal_skipped"), "not healthy"
+
+    (project / "dbt_project.yml").write_text(
+        HEADER + textwrap.dedent(yml).replace("code: varchar", "code: integer"), encoding="utf-8"
+    )
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert stale_of(run) == {"codes": "config of codes changed"}
+    assert query(db, "select data_type from information_schema.columns where table_name = 'codes'") == [("INTEGER",)]
+
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"v_hook": 2})
+    assert stale_of(run) == {"hooked": "var v_hook (unset) → 2"}
+    assert query(db, "select v from hooked order by v") == [(0,), (2,)]
+
+    mat = project / "macros" / "mat.sql"
+    mat.write_text(mat.read_text(encoding="utf-8").replace("1 as version", "2 as version"), encoding="utf-8")
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"v_hook": 2})
+    assert stale_of(run) == {"stamped": "a macro it calls changed"}
+    assert query(db, "select version from stamped") == [(2,)]
+
+
+def test_empty_runs_keep_existing_relations_and_an_empty_env_var_is_not_an_unset_one(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "p", {
+        "models/ctx.sql": "select '{{ env_var('ODD_ENV', 'unset') }}' as env, 1 as n\n",
+        "models/leaf.sql": "select * from {{ ref('ctx') }}\n",
+    })
+    monkeypatch.delenv("ODD_ENV", raising=False)
+    assert run_dbt(["build", "--select", "leaf"], db, project_dir=project).returncode == 0
+    empty = run_dbt(["build", "--select", "leaf", "--empty"], db, project_dir=project)
+    assert empty.returncode == 0, empty.messages
+    assert not empty.events("heal_start"), "an --empty run rebuilt an existing, unselected relation"
+    assert query(db, "select env, n from ctx") == [("unset", 1)]
+
+    monkeypatch.setenv("ODD_ENV", "")
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert stale_of(run) == {"ctx": "env var ODD_ENV changed"}
+    assert query(db, "select env from ctx") == [("",)]
+
+
+def test_a_copied_database_keeps_its_records_and_status_speaks_for_a_selection(tmp_path: Path, db: Path) -> None:
+    """Records do not name the database file, so a copy (a backup restored, a scenario cloned) stays healthy;
+    `self_heal_status` with a selection lists what a run of it would rebuild, in build order."""
+    project = make_project(tmp_path / "p", {
+        "seeds/rates.csv": "rate\n1\n",
+        "models/mid.sql": "select * from {{ ref('rates') }}\n",
+        "models/leaf.sql": "select * from {{ ref('mid') }}\n",
+    })
+    assert run_dbt(["build", "--select", "leaf"], db, project_dir=project).returncode == 0
+    copy = tmp_path / "copy" / "scenario_b.duckdb"
+    copy.parent.mkdir()
+    copy.write_bytes(db.read_bytes())
+    again = run_dbt(["build", "--select", "leaf"], copy, project_dir=project)
+    assert again.returncode == 0, again.messages
+    assert again.events("heal_skipped") and not again.events("heal_start"), "the copy was rebuilt"
+
+    (project / "seeds" / "rates.csv").write_text("rate\n2\n", encoding="utf-8")
+    status = run_dbt(["run-operation", "dbt_self_heal.self_heal_status", "--args", "{select: [leaf]}"], copy,
+                     project_dir=project)  # fmt: skip
+    assert status.returncode == 0, status.messages
+    [event] = status.events("status")
+    assert [item["relation"] for item in event["stale"]] == ["rates", "mid"]
+    assert query(copy, "select rate from rates") == [(1,)], "status built something"
