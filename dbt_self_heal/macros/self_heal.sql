@@ -42,30 +42,35 @@
   {%- if rebuild -%}
     {{ return(dbt_self_heal.self_heal_heal(needs, check, rebuild, adopt, readers, check_started)) }}
   {%- endif -%}
-  {%- if adopt -%}
-    {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes, 'adopted',
-                                                       check.record_exists, check.digest) -%}
-    {%- do dbt_self_heal.self_heal_emit({'event': 'adopted', 'relations': dbt_self_heal.self_heal_names(adopt)},
-        "recorded the fingerprints of " ~ adopt | length ~ " relations built outside these hooks ("
-        ~ dbt_self_heal.self_heal_names(adopt) | join(', ') ~ "); kept as they are") -%}
-  {%- endif -%}
+  {%- if adopt -%}{%- do dbt_self_heal.self_heal_adopt(adopt, check) -%}{%- endif -%}
   {%- if not check.verified and check.record_exists and not check.get('kept') -%}
     {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
     {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
   {%- endif -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = dbt_self_heal.self_heal_check_inputs(readers) if readers else [] -%}
-  {%- if problems -%}
-    {%- do dbt_self_heal.self_heal_emit({'event': 'heal_failed', 'state': 'failed', 'step': 'check_tables',
-                           'error': problems | join(' | '), 'remediation': dbt_self_heal.self_heal_remediation('check_tables', ''),
-                           'relations': [], 'started_at': check_started, 'completed_at': dbt_self_heal.self_heal_now(),
-                           'duration_seconds': dbt_self_heal.self_heal_seconds_since(check_started)},
-        "cannot run: " ~ problems | join(' | ')) -%}
-    {{ return("select error(" ~ dbt_self_heal.self_heal_sql_string(problems | join(' | ')) ~ ")") }}
-  {%- endif -%}
+  {%- if problems -%}{{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}{%- endif -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'healthy', 'needed_count': needs.needed | length,
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
       "all " ~ needs.needed | length ~ " relations this run needs are present ("
       ~ dbt_self_heal.self_heal_seconds_since(check_started) ~ "s)" if needs.needed else none) -%}
   {{ return('') }}
+{% endmacro %}
+
+{#- The rarer branches of the hook, in their own macros so that a healthy run never compiles them. -#}
+{% macro self_heal_adopt(adopt, check) %}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes, 'adopted',
+                                                     check.record_exists, check.digest) -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'adopted', 'relations': dbt_self_heal.self_heal_names(adopt)},
+      "recorded the fingerprints of " ~ adopt | length ~ " relations built outside these hooks ("
+      ~ dbt_self_heal.self_heal_names(adopt) | join(', ') ~ "); kept as they are") -%}
+{% endmacro %}
+
+{% macro self_heal_refuse_run(problems, check_started) %}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'heal_failed', 'state': 'failed', 'step': 'check_tables',
+                         'error': problems | join(' | '), 'remediation': dbt_self_heal.self_heal_remediation('check_tables', ''),
+                         'relations': [], 'started_at': check_started, 'completed_at': dbt_self_heal.self_heal_now(),
+                         'duration_seconds': dbt_self_heal.self_heal_seconds_since(check_started)},
+      "cannot run: " ~ problems | join(' | ')) -%}
+  {{ return("select error(" ~ dbt_self_heal.self_heal_sql_string(problems | join(' | ')) ~ ")") }}
 {% endmacro %}
