@@ -88,7 +88,7 @@
 {% macro self_heal_node_fingerprint(node, manifest, memo, file_hashes, ignored_config, shared) %}
   {%- if node.resource_type == 'source' -%}
     {#- Another program writes a source; its identity is what the build depends on here. -#}
-    {%- set identity = node.database ~ '.' ~ node.schema ~ '.' ~ node.identifier -%}
+    {%- set identity = dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.identifier) -%}
     {{ return({'fingerprint': local_md5('source ' ~ identity), 'parts': {'kind': 'source'}}) }}
   {%- endif -%}
   {#- Runs for every needed node on every run: kept to inline statements (dbt compiles and calls each macro anew). -#}

@@ -50,10 +50,13 @@
   {%- endif -%}
 
   {%- set relation = dbt_self_heal.self_heal_relation(node) -%}
+  {#- As dbt's adapter.quote_seed_column: quoted unless the seed sets quote_columns: false (then a name DuckDB cannot
+      take unquoted fails, as `dbt seed` fails). -#}
+  {%- set quote = node.config.get('quote_columns') is not sameas false -%}
   {%- set ddl -%}
     create table {{ relation }} (
       {%- for name, type in columns %}
-      {{ adapter.quote(name) }} {{ type }}{{ ',' if not loop.last }}
+      {{ adapter.quote(name) if quote else name }} {{ type }}{{ ',' if not loop.last }}
       {%- endfor %}
     )
   {%- endset -%}
