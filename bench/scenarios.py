@@ -185,20 +185,22 @@ def _edit_seed(path: Path, original: str, edited: bool) -> None:
 def stale_seed(rounds: int) -> dict[str, Any]:
     """Build the reference workspace (10,000 census), then edit one seed and run `dbt build --select leaf` again:
     the hook must rebuild exactly the seed and its needed descendants. Compared, in the same round and alternating
-    order, with plain dbt (hooks off) building exactly those relations plus the leaf in one invocation on the same
-    database (and, like for like, with only the tests the heal run runs); both parse caches are warmed by
-    `dbt parse` after each edit; the order rotates each round. Each round flips the seed between edited (every
-    merit_rate -> STALE_VALUE) and its original content, so every round is a real one-seed change. Then an unchanged
-    identical rerun must rebuild nothing."""
+    order, with plain dbt (hooks off) building exactly those relations plus the leaf in one invocation on a copy of
+    the same database (its own: a run with healing off forgets the records of what it builds, which would make the
+    heal's next run rebuild them as unrecorded) (and, like for like, with only the tests the heal run runs); both
+    parse caches are warmed by `dbt parse` after each edit; the order rotates each round. Each round flips the seed
+    between edited (every merit_rate -> STALE_VALUE) and its original content, so every round is a real one-seed
+    change. Then an unchanged identical rerun must rebuild nothing."""
     project = copy_project(WORK / "project_stale")
     seed_path = project / "seeds" / f"{STALE_SEED}.csv"
     original = seed_path.read_text()
     on = Workspace(WORK / "ws" / "stale_on", project=project)
-    off = Workspace(WORK / "ws" / "stale_off", project=project, heal=False, database=on.db)
+    off = Workspace(WORK / "ws" / "stale_off", project=project, heal=False)
     for ws in (on, off):
         ws.reset()
     setup = measure(on.dbt("build", "--select", TARGET_MODEL), cwd=project, env=on.env)
     _check(setup, "stale: initial build")
+    shutil.copy2(on.db, off.db)  # the same relations and records, for plain dbt to rebuild on its own
     _parse(off)
     expected = _manifest_expected(on.root / "target" / "manifest.json", STALE_SEED, TARGET_MODEL)
     plain_args = ["build", "--select", *expected, TARGET_MODEL]

@@ -24,7 +24,20 @@
   {%- set retrying = not selected_resources
         and 'retry' in (invocation_args_dict.get('invocation_command') or '').split() -%}
   {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
-  {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected) -%}
+  {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected, {settings.state_table: settings.state_schema,
+                                                                  settings.record_table: settings.state_schema}) -%}
+  {%- if needs.collisions -%}
+    {%- set problems = [] -%}
+    {%- for uid in needs.collisions -%}
+      {%- set node = graph.nodes[uid] -%}
+      {%- do problems.append(node.resource_type ~ " " ~ node.name ~ " builds " ~ node.schema ~ "." ~ node.alias
+          ~ ", the table where self_heal keeps its " ~ ("state" if node.alias == settings.state_table else "records")
+          ~ ": give self_heal another one with var " ~ ("self_heal_state_table" if node.alias == settings.state_table
+          else "self_heal_record_table") ~ " (e.g. --vars '{" ~ ("self_heal_state_table" if node.alias == settings.state_table
+          else "self_heal_record_table") ~ ": " ~ node.alias ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
+    {%- endfor -%}
+    {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
+  {%- endif -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers) -%}
   {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings)
         if check.missing or check.wrong_kind or check.stale or check.unrecorded else {'rebuild': [], 'adopt': []} -%}

@@ -1,7 +1,7 @@
 {#- Which relations this run needs but will not build itself: unselected ancestors of the selection, plus nodes
     declared required (meta.self_heal.required) that do not descend from the selection (those are deferred).
     Runs on every invocation, so the per-node work is inline loops rather than helper calls. -#}
-{% macro self_heal_needed_nodes(selected_ids) %}
+{% macro self_heal_needed_nodes(selected_ids, reserved={}) %}
   {%- set selected = {} -%}
   {%- for uid in selected_ids -%}{%- do selected.update({uid: true}) -%}{%- endfor -%}
 
@@ -23,7 +23,12 @@
   {#- Required nodes, and every node's children, in one pass over the graph. -#}
   {%- set required = [] -%}
   {%- set children = {} -%}
+  {%- set collisions = [] -%}
   {%- for node in graph.nodes.values() if node.resource_type in ['seed', 'model', 'snapshot'] -%}
+    {#- A node whose relation is the state or record table (reserved: {name: schema}) would be overwritten. -#}
+    {%- if node.alias in reserved and node.schema == reserved[node.alias] and node.config.enabled -%}
+      {%- do collisions.append(node.unique_id) -%}
+    {%- endif -%}
     {%- for parent in node.depends_on.get('nodes', []) -%}
       {%- do children.setdefault(parent, []).append(node.unique_id) -%}
     {%- endfor -%}
@@ -73,5 +78,5 @@
   {%- set between = [] -%}
   {%- for uid in needed if uid in downstream -%}{%- do between.append(uid) -%}{%- endfor -%}
   {{ return({'needed': needed, 'deferred': deferred, 'file_readers': file_readers, 'between': between,
-             'selected': selected}) }}
+             'selected': selected, 'collisions': collisions}) }}
 {% endmacro %}

@@ -387,3 +387,19 @@ def test_a_copied_database_keeps_its_records_and_status_speaks_for_a_selection(t
     [event] = status.events("status")
     assert [item["relation"] for item in event["stale"]] == ["rates", "mid"]
     assert query(copy, "select rate from rates") == [(1,)], "status built something"
+
+
+def test_a_model_named_like_the_state_table_is_refused_with_the_var_to_change(tmp_path: Path, db: Path) -> None:
+    project = make_project(tmp_path / "p", {
+        "models/self_heal_state.sql": "select 1 as id\n",
+        "models/leaf.sql": "select * from {{ ref('self_heal_state') }}\n",
+    })
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert run.returncode != 0
+    error = run.events("heal_failed")[0]["error"]
+    assert "model self_heal_state builds main.self_heal_state" in error and "self_heal_state_table" in error, error
+    moved = run_dbt(["build", "--select", "leaf"], db, project_dir=project,
+                    variables={"self_heal_state_table": "selfheal_runs"})  # fmt: skip
+    assert moved.returncode == 0, moved.messages
+    assert query(db, "select id from self_heal_state") == [(1,)]
+    assert query(db, "select state from selfheal_runs") == [("completed",)]
