@@ -163,8 +163,8 @@
     --vars and the projects' vars, the env vars dbt saw while parsing, the target, --empty, and the size and
     modification time of the files fingerprints cover. Computed by dbt's objects and filters, not per node. -#}
 {% macro self_heal_project_digest(stats) %}
-  {%- set manifest = dbt_self_heal.self_heal_resolver().manifest -%}
-  {%- set config = dbt_self_heal.self_heal_resolver().config -%}
+  {%- set resolver = context['builtins']['ref'] -%}{#- self_heal_resolver(), inline: this runs on every run -#}
+  {%- set manifest, config = resolver.manifest, resolver.config -%}
   {%- set project_vars = [config.vars.vars] -%}
   {%- for project in config.load_dependencies().values() -%}{%- do project_vars.append(project.vars.vars) -%}{%- endfor -%}
   {%- set env_values = {} -%}

@@ -35,11 +35,13 @@
 {#- Fingerprints of the given nodes and of all their ancestors: {unique_id: {'fingerprint': md5, 'parts': {...}}}.
     `file_hashes` maps a path to its content hash (self_heal_file_hashes). -#}
 {% macro self_heal_fingerprints(node_ids, file_hashes, known={}) %}
-  {%- set manifest = dbt_self_heal.self_heal_resolver().manifest -%}
+  {%- set resolver = dbt_self_heal.self_heal_resolver() -%}
+  {%- set manifest = resolver.manifest -%}
   {%- set memo = dict(known) -%}
   {%- set ignored_config = ['meta', 'tags', 'docs', 'group', 'access', 'enabled', 'full_refresh', 'grants',
                             'event_time', 'lookback', 'batch_size', 'begin', 'concurrent_batches'] -%}
-  {%- set shared = {'materializations': {}, 'overrides': dbt_self_heal.self_heal_override_macros(manifest)} -%}
+  {%- set shared = {'materializations': {}, 'overrides': dbt_self_heal.self_heal_override_macros(manifest),
+                     'project': resolver.config.project_name} -%}
   {#- Every ancestor, then parents before children (Kahn's order over a list that grows while it is walked). -#}
   {%- set seen = {} -%}
   {%- set queue = node_ids | list -%}
@@ -74,14 +76,17 @@
     create_table_as, a materialization, ...): they shape every relation, so their code is part of every node's
     macros. {unique_id: md5}. -#}
 {% macro self_heal_override_macros(manifest) %}
-  {%- set internal = ['dbt', 'dbt_' ~ adapter.type()] -%}
-  {%- set names = {} -%}
-  {%- for macro in manifest.macros.values() if macro.package_name in internal -%}{%- do names.update({macro.name: true}) -%}{%- endfor -%}
+  {%- if '_self_heal_overrides' in graph -%}{{ return(graph['_self_heal_overrides']) }}{%- endif -%}
+  {%- set skip = ['dbt', 'dbt_' ~ adapter.type(), 'dbt_self_heal'] -%}
   {%- set found = {} -%}
-  {%- for uid, macro in manifest.macros.items() if macro.name in names and macro.package_name not in internal
-                                                  and macro.package_name != 'dbt_self_heal' -%}
-    {%- do found.update({uid: local_md5(macro.macro_sql)}) -%}
+  {%- for macro in manifest.macros.values() if macro.package_name not in skip -%}
+    {%- if manifest.find_macro_by_name(macro.name, none, 'dbt') is not none
+          or manifest.find_macro_by_name(macro.name, none, skip[1]) is not none -%}
+      {%- do found.update({macro.unique_id: local_md5(macro.macro_sql)}) -%}
+    {%- endif -%}
   {%- endfor -%}
+  {#- Kept for the rest of the invocation (the on-run-end hook fingerprints what dbt built). -#}
+  {%- do graph.update({'_self_heal_overrides': found}) -%}
   {{ return(found) }}
 {% endmacro %}
 
@@ -115,8 +120,7 @@
   {#- A materialization the project or a package defines is code that builds the node. -#}
   {%- set kind = node.config.materialized -%}
   {%- if kind not in shared.materializations -%}
-    {%- set found = manifest.find_materialization_macro_by_name(dbt_self_heal.self_heal_resolver().config.project_name,
-                                                                 kind, adapter.type()) -%}
+    {%- set found = manifest.find_materialization_macro_by_name(shared.project, kind, adapter.type()) -%}
     {%- do shared.materializations.update({kind: found if found is not none
                                             and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] else none}) -%}
   {%- endif -%}

@@ -200,28 +200,24 @@
 {% endmacro %}
 
 {% macro self_heal_var_for(node, name, default) %}
-  {%- set value = dbt_self_heal.self_heal_raw_var_for(node, name, default) -%}
-  {#- As dbt's var(): a string value is rendered as Jinja (e.g. "{{ target.name }}") when it is read. -#}
-  {%- if value is string and ('{{' in value or '{%' in value) -%}{{ return(render(value)) }}{%- endif -%}
-  {{ return(value) }}
-{% endmacro %}
-
-{% macro self_heal_raw_var_for(node, name, default) %}
-  {%- set config = dbt_self_heal.self_heal_resolver().config if 'self_heal__engine_state' not in context
+  {%- set config = context['builtins']['ref'].config if 'self_heal__engine_state' not in context
                    else context['self_heal__engine_state'].config -%}
-  {%- if name in config.cli_vars -%}{{ return(config.cli_vars[name]) }}{%- endif -%}
+  {%- set found = namespace(value=default, done=false) -%}
+  {%- if name in config.cli_vars -%}{%- set found.value = config.cli_vars[name] -%}{%- set found.done = true -%}{%- endif -%}
   {%- set projects = [config] -%}
-  {%- if node.package_name != config.project_name -%}
+  {%- if not found.done and node.package_name != config.project_name -%}
     {%- set dependency = config.load_dependencies().get(node.package_name) -%}
     {%- if dependency -%}{%- do projects.append(dependency) -%}{%- endif -%}
   {%- endif -%}
-  {%- for project in projects -%}
+  {%- for project in projects if not found.done -%}
     {%- set declared = project.vars.vars -%}
     {%- set scoped = declared.get(node.package_name) -%}
-    {%- if scoped is mapping and name in scoped -%}{{ return(scoped[name]) }}{%- endif -%}
-    {%- if name in declared -%}{{ return(declared[name]) }}{%- endif -%}
+    {%- if scoped is mapping and name in scoped -%}{%- set found.value = scoped[name] -%}{%- set found.done = true -%}
+    {%- elif name in declared -%}{%- set found.value = declared[name] -%}{%- set found.done = true -%}{%- endif -%}
   {%- endfor -%}
-  {{ return(default) }}
+  {#- As dbt's var(): a string value is rendered as Jinja (e.g. "{{ target.name }}") when it is read. -#}
+  {%- if found.value is string and ('{{' in found.value or '{%' in found.value) -%}{{ return(render(found.value)) }}{%- endif -%}
+  {{ return(found.value) }}
 {% endmacro %}
 
 {#- config.get / require / ... read the node's config, as RuntimeConfigObject does. -#}
