@@ -258,7 +258,7 @@ def _print_stale(console: Any, stale: list[dict[str, str]] | None, detail: str |
         console.print(f"stale      unknown ({escape(detail or 'not checked')})")
         return
     if not stale:
-        console.print("stale      none (for a run with the project's default vars)")
+        console.print("stale      none (for a default `selfheal simulate`: its selection, the project's default vars)")
         return
     for index, item in enumerate(stale[:STALE_LINES]):
         console.print(("stale      " if index == 0 else " " * 11) + escape(describe_stale(item)), soft_wrap=True)
