@@ -110,7 +110,7 @@
       ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(invocation_id)) -%}
   {%- do adapter.commit() -%}
   {%- do run.update({'state': 'completed'}) -%}
-  {%- do dbt_self_heal.self_heal_run_after_commit() -%}
+  {%- do dbt_self_heal.self_heal_run_after_commit(planned) -%}
   {%- set duration = dbt_self_heal.self_heal_seconds_since(run.started_at) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
                          'seeds': run.plan.seeds | length, 'models': run.plan.models | length,
@@ -158,8 +158,5 @@
     {%- do persist_docs(relation, context['model']) -%}
     {%- do run_hooks(context['post_hooks'], inside_transaction=true) -%}
     {%- do dbt_self_heal.self_heal_leave_node() -%}
-    {%- for hook in node.config.post_hook if not hook.transaction -%}
-      {%- do dbt_self_heal.self_heal_engine().setdefault('after_commit', []).append(node) if loop.first -%}
-    {%- endfor -%}
   {%- endif -%}
 {% endmacro %}

@@ -17,9 +17,6 @@
   {%- set result = run_materialization() -%}
   {%- do context.update({'adapter': real_adapter}) -%}
   {%- do dbt_self_heal.self_heal_leave_node() -%}
-  {%- for hook in node.config.post_hook if not hook.transaction -%}
-    {%- do engine.setdefault('after_commit', []).append(node) if loop.first -%}
-  {%- endfor -%}
   {%- set relations = result.get('relations', []) if result is mapping else [] -%}
   {%- for relation in relations -%}{%- do adapter.cache_added(relation.incorporate(dbt_created=true)) -%}{%- endfor -%}
   {{ return(relations) }}
@@ -58,14 +55,17 @@
 
 {#- After the heal's commit: each healed node's post-hooks that dbt runs after its commit, in build order, in the
     node's context (dbt-duckdb's run_hooks with inside_transaction=false: no transaction is opened for them). -#}
-{% macro self_heal_run_after_commit() %}
-  {%- set engine = dbt_self_heal.self_heal_engine() -%}
-  {%- for node in engine.get('after_commit', []) -%}
+{% macro self_heal_run_after_commit(built) %}
+  {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
+  {%- for uid in built -%}
     {%- set hooks = [] -%}
-    {%- for hook in node.config.post_hook if not hook.transaction -%}{%- do hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
-    {%- do dbt_self_heal.self_heal_enter_node(node) -%}
-    {%- do run_hooks(hooks, inside_transaction=false) -%}
-    {%- do dbt_self_heal.self_heal_leave_node() -%}
+    {%- for hook in manifest.nodes[uid].config.post_hook if not hook.transaction -%}
+      {%- do hooks.append(hook.to_dict(omit_none=true)) -%}
+    {%- endfor -%}
+    {%- if hooks -%}
+      {%- do dbt_self_heal.self_heal_enter_node(manifest.nodes[uid]) -%}
+      {%- do run_hooks(hooks, inside_transaction=false) -%}
+      {%- do dbt_self_heal.self_heal_leave_node() -%}
+    {%- endif -%}
   {%- endfor -%}
-  {%- do engine.update({'after_commit': []}) -%}
 {% endmacro %}
