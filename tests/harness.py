@@ -76,6 +76,7 @@ def run_dbt(
     work_dir: Path | None = None,
     variables: dict[str, Any] | None = None,
     timeout: float = 300,
+    profiles_dir: Path = REPO,
 ) -> DbtRun:
     """Run `dbt <args>` on the project with its own target/log dirs next to the database.
 
@@ -92,7 +93,7 @@ def run_dbt(
         "--project-dir",
         str(project_dir),
         "--profiles-dir",
-        str(REPO),
+        str(profiles_dir),
         "--log-path",
         str(work / "logs"),
     ]

@@ -8,14 +8,15 @@
   {%- if wired_by == 'package' and not settings.package_hooks -%}{{ return('') }}{%- endif -%}
   {%- if not settings.enabled -%}
     {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'disabled'}, "disabled by var self_heal_enabled") -%}
-    {{ return('') }}
+    {#- What dbt builds now may come from other inputs than its record says: the record goes. -#}
+    {{ return(dbt_self_heal.self_heal_unfinished_sql(selected_resources, dbt_self_heal.self_heal_record_table_ours(), forget=true)) }}
   {%- endif -%}
   {#- With --defer dbt reads unselected nodes that this target lacks from the --state environment: building them
       here would make the run read this target's copies instead. -#}
   {%- if invocation_args_dict.get('defer') -%}
     {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'defer'},
         "not healing: --defer reads the relations this run does not build from the --state environment") -%}
-    {{ return('') }}
+    {{ return(dbt_self_heal.self_heal_unfinished_sql(selected_resources, dbt_self_heal.self_heal_record_table_ours(), forget=true)) }}
   {%- endif -%}
 
   {%- set check_started = dbt_self_heal.self_heal_now() -%}
@@ -24,16 +25,16 @@
   {%- set retrying = not selected_resources
         and 'retry' in (invocation_args_dict.get('invocation_command') or '').split() -%}
   {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
-  {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected, {settings.state_table: settings.state_schema,
-                                                                  settings.record_table: settings.state_schema}) -%}
+  {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected, {settings.state_table | lower: settings.state_schema | lower,
+                                                                  settings.record_table | lower: settings.state_schema | lower}) -%}
   {%- if needs.collisions -%}
     {%- set problems = [] -%}
     {%- for uid in needs.collisions -%}
       {%- set node = graph.nodes[uid] -%}
       {%- do problems.append(node.resource_type ~ " " ~ node.name ~ " builds " ~ node.schema ~ "." ~ node.alias
-          ~ ", the table where self_heal keeps its " ~ ("state" if node.alias == settings.state_table else "records")
-          ~ ": give self_heal another one with var " ~ ("self_heal_state_table" if node.alias == settings.state_table
-          else "self_heal_record_table") ~ " (e.g. --vars '{" ~ ("self_heal_state_table" if node.alias == settings.state_table
+          ~ ", the table where self_heal keeps its " ~ ("state" if node.alias | lower == settings.state_table | lower else "records")
+          ~ ": give self_heal another one with var " ~ ("self_heal_state_table" if node.alias | lower == settings.state_table | lower
+          else "self_heal_record_table") ~ " (e.g. --vars '{" ~ ("self_heal_state_table" if node.alias | lower == settings.state_table | lower
           else "self_heal_record_table") ~ ": " ~ node.alias ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
     {%- endfor -%}
     {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
@@ -42,6 +43,8 @@
   {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings)
         if check.missing or check.wrong_kind or check.stale or check.unrecorded else {'rebuild': [], 'adopt': []} -%}
   {%- set rebuild, adopt = decided.rebuild, decided.adopt -%}
+  {#- For the on-run-end hook of this invocation (an in-process runner may reuse the manifest, and its graph). -#}
+  {%- do check.update({'invocation_id': invocation_id, 'selected': selected, 'between': needs.between}) -%}
   {%- do graph.update({'_self_heal_check': check}) -%}
 
   {#- Selected nodes that read external files are checked too: a run must not start without its inputs. -#}
@@ -67,7 +70,7 @@
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
       "all " ~ needs.needed | length ~ " relations this run needs are present ("
       ~ dbt_self_heal.self_heal_seconds_since(check_started) ~ "s)" if needs.needed else none) -%}
-  {{ return('') }}
+  {{ return(dbt_self_heal.self_heal_unfinished_sql(selected, check.record_exists)) }}
 {% endmacro %}
 
 {#- The rarer branches of the hook, in their own macros so that a healthy run never compiles them. -#}

@@ -19,7 +19,7 @@
   {%- endif -%}
   {%- do graph.update({'_self_heal_finalized': invocation_id}) -%}
   {%- set check = graph.get('_self_heal_check') -%}
-  {%- if check is none -%}
+  {%- if check is none or check.invocation_id != invocation_id -%}
     {#- No check ran (healing switched off with self_heal_enabled: false): dbt may have rebuilt relations from
         other inputs than their records say, so their records are dropped and the next run with healing on treats
         them as unrecorded (var self_heal_unrecorded) instead of trusting a stale record. -#}
@@ -28,14 +28,17 @@
   {%- endif -%}
   {#- dbt built these itself in this run: record their fingerprints, so the next run knows they are current. -#}
   {%- if built -%}{%- do dbt_self_heal.self_heal_record_built(built, check) -%}{%- endif -%}
+  {%- if (check.selected | length) > (built | length) -%}
+    {%- set statuses = {} -%}
+    {%- for result in results -%}{%- do statuses.update({result.node.unique_id: 'skipped' if result.status == 'skipped' else 'ran'}) -%}{%- endfor -%}
+    {%- do dbt_self_heal.self_heal_restore_unbuilt(check.selected, statuses) -%}
+  {%- endif -%}
   {{ return('') }}
 {% endmacro %}
 
 {% macro self_heal_forget(built) %}
   {%- set record_relation = dbt_self_heal.self_heal_record_relation() -%}
-  {%- if adapter.get_relation(record_relation.database, record_relation.schema, record_relation.identifier) is none -%}
-    {{ return(none) }}
-  {%- endif -%}
+  {%- if not dbt_self_heal.self_heal_record_table_ours() -%}{{ return(none) }}{%- endif -%}
   {%- set keys = [] -%}
   {%- for uid in built -%}
     {%- set node = graph.nodes[uid] -%}

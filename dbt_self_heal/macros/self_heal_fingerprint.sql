@@ -5,10 +5,12 @@
     (content hashes), the code of those macros, whether it was built under --empty, and its parents' fingerprints,
     so a change propagates downstream. Only names and hashes are stored for env vars. -#}
 
-{#- Project macros a node calls, transitively (dbt's own and the adapter's macros change only with versions). -#}
-{% macro self_heal_node_macros(node, manifest, memo) %}
+{#- Project macros a node calls, transitively (dbt's own and the adapter's macros change only with versions).
+    dbt records a node's macros while parsing, when `execute` is false, so a macro called only inside
+    `{% if execute %}` is missing from depends_on; `calls` adds those found in the node's code by name. -#}
+{% macro self_heal_node_macros(node, manifest, memo, calls=[]) %}
   {%- set found = [] -%}
-  {%- set queue = node.depends_on.macros | list -%}
+  {%- set queue = (node.depends_on.macros | list) + calls -%}
   {%- for uid in queue if uid not in found -%}
     {%- set macro = manifest.macros.get(uid) -%}
     {%- if macro and macro.package_name not in ['dbt', 'dbt_' ~ adapter.type()] -%}
@@ -17,6 +19,18 @@
     {%- endif -%}
   {%- endfor -%}
   {{ return(found | sort) }}
+{% endmacro %}
+
+{#- Project and package macros called by name in `text` (`name(` or `package.name(`), as dbt would resolve them for
+    a node of `package`: its own package's first, then the root project's. -#}
+{% macro self_heal_called_macros(text, package, index) %}
+  {%- set calls = [] -%}
+  {%- for qualifier, name in modules.re.findall('(?:\\b(\\w+)\\.)?\\b(\\w+)\\s*\\(', text) if name in index.names -%}
+    {%- set candidates = index.names[name] -%}
+    {%- set uid = candidates.get(qualifier) if qualifier else (candidates.get(package) or candidates.get(index.project)) -%}
+    {%- if uid and uid not in calls -%}{%- do calls.append(uid) -%}{%- endif -%}
+  {%- endfor -%}
+  {{ return(calls) }}
 {% endmacro %}
 
 {#- The files whose content a node's fingerprint covers: declared inputs (by var) and seeds dbt does not hash. -#}
@@ -40,7 +54,7 @@
   {%- set memo = dict(known) -%}
   {%- set ignored_config = ['meta', 'tags', 'docs', 'group', 'access', 'enabled', 'full_refresh', 'grants',
                             'event_time', 'lookback', 'batch_size', 'begin', 'concurrent_batches'] -%}
-  {%- set shared = {'materializations': {}, 'overrides': dbt_self_heal.self_heal_override_macros(manifest),
+  {%- set shared = {'materializations': {}, 'index': dbt_self_heal.self_heal_macro_index(manifest),
                      'project': resolver.config.project_name} -%}
   {#- Every ancestor, then parents before children (Kahn's order over a list that grows while it is walked). -#}
   {%- set seen = {} -%}
@@ -72,22 +86,44 @@
   {{ return(memo) }}
 {% endmacro %}
 
-{#- The project's and packages' macros that replace one of dbt's or the adapter's by name (generate_schema_name,
+{#- The project's and packages' macros, once per invocation (kept in `graph` for the on-run-end hook):
+    `names`: {name: {package: unique_id}} for finding calls by name;
+    `overrides`: {unique_id: md5} of those that replace one of dbt's or the adapter's by name (generate_schema_name,
     create_table_as, a materialization, ...): they shape every relation, so their code is part of every node's
-    macros. {unique_id: md5}. -#}
-{% macro self_heal_override_macros(manifest) %}
-  {%- if '_self_heal_overrides' in graph -%}{{ return(graph['_self_heal_overrides']) }}{%- endif -%}
+    macros, and the vars they read (`reads`) part of every node's vars. Replacements of dbt's test macros (generic
+    tests, unit tests) build no relation and are left out. -#}
+{% macro self_heal_macro_index(manifest) %}
+  {%- set key = '_self_heal_macro_index' -%}
+  {%- if key in graph and graph[key].invocation_id == invocation_id -%}{{ return(graph[key]) }}{%- endif -%}
   {%- set skip = ['dbt', 'dbt_' ~ adapter.type(), 'dbt_self_heal'] -%}
-  {%- set found = {} -%}
+  {%- set index = {'names': {}, 'overrides': {}, 'reads': [], 'invocation_id': invocation_id,
+                   'project': dbt_self_heal.self_heal_resolver().config.project_name} -%}
+  {%- set texts = [] -%}
   {%- for macro in manifest.macros.values() if macro.package_name not in skip -%}
-    {%- if manifest.find_macro_by_name(macro.name, none, 'dbt') is not none
-          or manifest.find_macro_by_name(macro.name, none, skip[1]) is not none -%}
-      {%- do found.update({macro.unique_id: local_md5(macro.macro_sql)}) -%}
+    {%- do index.names.setdefault(macro.name, {}).update({macro.package_name: macro.unique_id}) -%}
+    {%- set replaced = manifest.find_macro_by_name(macro.name, none, 'dbt')
+                       or manifest.find_macro_by_name(macro.name, none, skip[1]) -%}
+    {%- if replaced is not none and 'test' not in replaced.original_file_path -%}
+      {%- do index.overrides.update({macro.unique_id: local_md5(macro.macro_sql)}) -%}
+      {%- do texts.append(macro.macro_sql) -%}
     {%- endif -%}
   {%- endfor -%}
-  {#- Kept for the rest of the invocation (the on-run-end hook fingerprints what dbt built). -#}
-  {%- do graph.update({'_self_heal_overrides': found}) -%}
-  {{ return(found) }}
+  {%- do index.update({'reads': dbt_self_heal.self_heal_reads(texts | join('\n'))}) -%}
+  {%- do graph.update({key: index}) -%}
+  {{ return(index) }}
+{% endmacro %}
+
+{#- What code reads from outside itself: [(kind, name)] for `var('x')`, `env_var('x')` (literal names) and
+    `target.x`. -#}
+{% macro self_heal_reads(text) %}
+  {%- set reads = [] -%}
+  {%- for function, name in modules.re.findall('(?<![\\w.])(env_var|var)\\(\\s*[\'"]([^\'"]+)[\'"]', text) -%}
+    {%- do reads.append((function, name)) -%}
+  {%- endfor -%}
+  {%- for name in modules.re.findall('(?<![\\w.])target\\.(\\w+)', text) -%}
+    {%- do reads.append(('target', name)) -%}
+  {%- endfor -%}
+  {{ return(reads | unique | list) }}
 {% endmacro %}
 
 {% macro self_heal_node_fingerprint(node, manifest, memo, file_hashes, ignored_config, shared) %}
@@ -100,7 +136,12 @@
   {%- set config = dict(node.config) -%}
   {%- for key in ignored_config -%}{%- do config.pop(key, none) -%}{%- endfor -%}
   {%- if (node.config.get('contract') or {}).get('enforced') -%}
-    {%- do config.update({'contract_columns': node.get('columns'), 'contract_constraints': node.get('constraints')}) -%}
+    {#- What a contract enforces: column names, types and constraints (descriptions are docs, below). -#}
+    {%- set contract_columns = {} -%}
+    {%- for name, column in (node.get('columns') or {}).items() -%}
+      {%- do contract_columns.update({name: [column.get('data_type'), column.get('constraints'), column.get('quote')]}) -%}
+    {%- endfor -%}
+    {%- do config.update({'contract_columns': contract_columns, 'contract_constraints': node.get('constraints')}) -%}
   {%- endif -%}
   {#- Descriptions persisted as comments are part of the relation. -#}
   {%- set docs = node.config.get('persist_docs') or {} -%}
@@ -110,29 +151,39 @@
     {%- for name, column in (node.get('columns') or {}).items() -%}{%- do column_docs.update({name: column.get('description')}) -%}{%- endfor -%}
     {%- do config.update({'column_docs': column_docs}) -%}
   {%- endif -%}
-  {#- The code a node runs: its own, its hooks' (vars read there count too) and the macros below. -#}
+  {#- The code a node runs: its own, its hooks' and the macros it calls (what they read counts too). -#}
   {%- set texts = [node.get('raw_code') or ''] -%}
   {%- for hook in (node.config.get('pre-hook') or node.config.get('pre_hook') or [])
                   + (node.config.get('post-hook') or node.config.get('post_hook') or []) -%}
     {%- do texts.append(hook.get('sql') or '') -%}
   {%- endfor -%}
-  {%- set macros = dict(shared.overrides) -%}
+  {%- set index = shared.index -%}
+  {%- set macros = dict(index.overrides) -%}
+  {%- set reads = index.reads | list -%}
   {#- A materialization the project or a package defines is code that builds the node. -#}
   {%- set kind = node.config.materialized -%}
   {%- if kind not in shared.materializations -%}
-    {%- set found = manifest.find_materialization_macro_by_name(shared.project, kind, adapter.type()) -%}
-    {%- do shared.materializations.update({kind: found if found is not none
-                                            and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] else none}) -%}
+    {%- set found = manifest.find_materialization_macro_by_name(index.project, kind, adapter.type()) -%}
+    {%- set entry = none -%}
+    {%- if found is not none and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] -%}
+      {%- set entry = {'macros': {found.unique_id: local_md5(found.macro_sql)}, 'texts': [found.macro_sql]} -%}
+      {%- for uid in dbt_self_heal.self_heal_node_macros(found, manifest, memo) -%}
+        {%- do entry.macros.update({uid: local_md5(manifest.macros[uid].macro_sql)}) -%}
+        {%- do entry.texts.append(manifest.macros[uid].macro_sql) -%}
+      {%- endfor -%}
+      {%- do entry.update({'reads': dbt_self_heal.self_heal_reads(entry.texts | join('\n'))}) -%}
+    {%- endif -%}
+    {%- do shared.materializations.update({kind: entry}) -%}
   {%- endif -%}
   {%- set materialization = shared.materializations[kind] -%}
   {%- if materialization is not none -%}
-    {%- do macros.update({materialization.unique_id: local_md5(materialization.macro_sql)}) -%}
-    {%- for uid in dbt_self_heal.self_heal_node_macros(materialization, manifest, memo) -%}
-      {%- do macros.update({uid: local_md5(manifest.macros[uid].macro_sql)}) -%}
-    {%- endfor -%}
+    {%- do macros.update(materialization.macros) -%}
+    {%- do reads.extend(materialization.reads) -%}
   {%- endif -%}
-  {%- if node.depends_on.macros -%}
-    {%- for uid in dbt_self_heal.self_heal_node_macros(node, manifest, memo) -%}
+  {%- set calls = dbt_self_heal.self_heal_called_macros(texts | join('\n'), node.package_name, index)
+        if node.resource_type != 'seed' else [] -%}
+  {%- if node.depends_on.macros or calls -%}
+    {%- for uid in dbt_self_heal.self_heal_node_macros(node, manifest, memo, calls) -%}
       {%- set sql = manifest.macros[uid].macro_sql -%}
       {%- do macros.update({uid: local_md5(sql)}) -%}
       {%- do texts.append(sql) -%}
@@ -140,9 +191,14 @@
   {%- endif -%}
   {%- set vars = {} -%}
   {%- set env_vars = {} -%}
-  {%- for function, name in modules.re.findall('(?<![\w.])(env_var|var)\(\s*[\'"]([^\'"]+)[\'"]', texts | join('\n')) -%}
+  {#- Target values are stored as they are only where they are not secrets. -#}
+  {%- set plain_target = ['name', 'target_name', 'profile_name', 'schema', 'database', 'type', 'threads'] -%}
+  {%- for function, name in reads + dbt_self_heal.self_heal_reads(texts | join('\n')) -%}
     {%- if function == 'var' -%}
       {%- do vars.update({name: dbt_self_heal.self_heal_var_for(node, name, none)}) -%}
+    {%- elif function == 'target' -%}
+      {%- set value = target.get(name) -%}
+      {%- do vars.update({'target.' ~ name: value if name in plain_target or value is none else local_md5(value | string)}) -%}
     {%- else -%}
       {%- do env_vars.update({name: local_md5(env_var(name, '__self_heal_unset__') | string)}) -%}
     {%- endif -%}
@@ -183,8 +239,8 @@
   {%- if old.get('config') != parts.config -%}{%- do reasons.append("config of " ~ node.name ~ " changed") -%}{%- endif -%}
   {%- for name, value in parts.vars.items() if old.get('vars', {}).get(name, none) != value -%}
     {%- set before = old.get('vars', {}).get(name, none) -%}
-    {%- do reasons.append("var " ~ name ~ " " ~ ("(unset)" if before is none else before) ~ " → "
-                          ~ ("(unset)" if value is none else value)) -%}
+    {%- do reasons.append(("" if name.startswith('target.') else "var ") ~ name ~ " "
+                          ~ ("(unset)" if before is none else before) ~ " → " ~ ("(unset)" if value is none else value)) -%}
   {%- endfor -%}
   {%- for name, value in parts.env_vars.items() if old.get('env_vars', {}).get(name) != value -%}
     {%- do reasons.append("env var " ~ name ~ " changed") -%}

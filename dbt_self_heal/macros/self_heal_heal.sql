@@ -94,13 +94,30 @@
     {{ exceptions.raise_compiler_error("self_heal verification failed: " ~ absent | join(', ')
         ~ " still missing after the build; nothing was committed. Check these models' materialization, then rerun.") }}
   {%- endif -%}
-  {%- do dbt_self_heal.self_heal_record_fingerprints(planned, check.fingerprints, check.files, check.hashes,
-                                                     'self_heal', check.record_exists, check.digest) -%}
+  {#- A node between selected nodes was built from what its selected parents held before this run, which dbt
+      rebuilds next: its record says so (self_heal_between_fingerprints) and is never taken on the fast path. -#}
+  {%- set between = planned | select('in', check.between) | list -%}
+  {%- set honest = dbt_self_heal.self_heal_between_fingerprints(between, check) if between else {} -%}
+  {%- set unverified = [] -%}
+  {%- for uid, value in honest.items() if value.fingerprint != check.fingerprints[uid].fingerprint -%}
+    {%- do unverified.append(uid) -%}
+  {%- endfor -%}
+  {#- Kept in the check: what dbt builds from them in this run is recorded from them (self_heal_finalize). -#}
+  {%- do check.fingerprints.update(honest) -%}
+  {%- set fingerprints = check.fingerprints -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(planned | reject('in', unverified) | list, fingerprints, check.files,
+                                                     check.hashes, 'self_heal', check.record_exists, check.digest) -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(unverified, fingerprints, check.files, check.hashes,
+                                                     'self_heal', check.record_exists, none) -%}
   {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes,
                                                      'adopted', true, check.digest) -%}
   {%- if not check.get('kept') -%}
-    {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
+    {%- set verified = [] -%}
+    {%- for uid, key in check['keys'].items() if uid not in unverified -%}{%- do verified.append(key) -%}{%- endfor -%}
+    {%- do dbt_self_heal.self_heal_record_verified(verified, check.digest) -%}
   {%- endif -%}
+  {%- set unfinished = dbt_self_heal.self_heal_unfinished_sql(check.selected, check.record_exists) -%}
+  {%- if unfinished -%}{%- do run_query(unfinished) -%}{%- endif -%}
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "
@@ -119,6 +136,36 @@
       ~ run.plan.seeds | length ~ " seeds and "
       ~ run.plan.models | length ~ " models in " ~ duration ~ "s; continuing with the run") -%}
   {{ return('') }}
+{% endmacro %}
+
+{#- Fingerprints of nodes between selected nodes as they were built: from their selected ancestors' recorded
+    fingerprints (what those relations held before dbt rebuilds them in this run; 'unrecorded' when there is none),
+    so the next run finds them stale exactly when a selected ancestor changed. -#}
+{% macro self_heal_between_fingerprints(between, check) %}
+  {%- set ancestors = {} -%}
+  {%- set queue = [] -%}
+  {%- for uid in between -%}{%- do queue.extend(graph.nodes[uid].depends_on.get('nodes', [])) -%}{%- endfor -%}
+  {%- set seen = {} -%}
+  {%- for uid in queue if uid not in seen and uid in graph.nodes -%}
+    {%- do seen.update({uid: true}) -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if uid in check.selected and node.config.materialized != 'ephemeral' -%}
+      {%- do ancestors.update({uid: dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias)}) -%}
+    {%- else -%}
+      {%- do queue.extend(node.depends_on.get('nodes', [])) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set records = dbt_self_heal.self_heal_inspect(ancestors.values() | list,
+        dbt_self_heal.self_heal_record_relation() if check.record_exists else none).records -%}
+  {%- set known = {} -%}
+  {%- for uid, value in check.fingerprints.items() if uid not in between -%}{%- do known.update({uid: value}) -%}{%- endfor -%}
+  {%- for uid, key in ancestors.items() -%}
+    {%- do known.update({uid: {'fingerprint': (records.get(key) or {}).get('fingerprint') or 'unrecorded'}}) -%}
+  {%- endfor -%}
+  {%- set fingerprints = dbt_self_heal.self_heal_fingerprints(between, check.hashes, known) -%}
+  {%- set honest = {} -%}
+  {%- for uid in between -%}{%- do honest.update({uid: fingerprints[uid]}) -%}{%- endfor -%}
+  {{ return(honest) }}
 {% endmacro %}
 
 {#- Per-node progress: the human line before a node names it, so a failure right after it is attributable. -#}

@@ -25,8 +25,10 @@
   {%- set children = {} -%}
   {%- set collisions = [] -%}
   {%- for node in graph.nodes.values() if node.resource_type in ['seed', 'model', 'snapshot'] -%}
-    {#- A node whose relation is the state or record table (reserved: {name: schema}) would be overwritten. -#}
-    {%- if node.alias in reserved and node.schema == reserved[node.alias] and node.config.enabled -%}
+    {#- A node whose relation is the state or record table (reserved: {name: schema}, lower case, in the target's
+        database) would be overwritten. -#}
+    {%- if node.alias | lower in reserved and node.schema | lower == reserved[node.alias | lower] and node.config.enabled
+          and (node.database or target.database) | lower == target.database | lower -%}
       {%- do collisions.append(node.unique_id) -%}
     {%- endif -%}
     {%- for parent in node.depends_on.get('nodes', []) -%}

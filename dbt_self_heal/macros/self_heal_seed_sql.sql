@@ -116,9 +116,11 @@
       columns={ {{- spec | join(', ') -}} }, auto_detect=false, quote='"', escape='"',
       store_rejects=true, rejects_table='self_heal_rejects', rejects_scan='self_heal_rejects_scan')
   {%- endset -%}
-  {#- One round trip: the previous seed's reject tables go, the scan fills new ones, the last statement reads them. -#}
-  {%- set rejects = run_query("drop table if exists self_heal_rejects; drop table if exists self_heal_rejects_scan;\n"
-        ~ sql ~ ";\nselect line, error_message from self_heal_rejects order by line limit 1").rows -%}
+  {#- One round trip: the previous seed's reject tables go, the scan fills new ones, the last statement reads them.
+      DuckDB keeps reject tables in the connection's temp catalog; every name is qualified with it, as an
+      unqualified drop would fall through to a project's own relation of that name. -#}
+  {%- set rejects = run_query("drop table if exists temp.self_heal_rejects; drop table if exists temp.self_heal_rejects_scan;\n"
+        ~ sql ~ ";\nselect line, error_message from temp.self_heal_rejects order by line limit 1").rows -%}
   {%- if rejects | length > 0 -%}
     {{ return("line " ~ rejects[0][0] ~ ": " ~ rejects[0][1]) }}
   {%- endif -%}

@@ -89,7 +89,7 @@
         ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(fingerprints[uid].parts, sort_keys=true))
         ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(files)) ~ ", " ~ now
         ~ ", " ~ dbt_self_heal.self_heal_sql_string(invocation_id) ~ ", " ~ dbt_self_heal.self_heal_sql_string(built_by)
-        ~ ", " ~ dbt_self_heal.self_heal_sql_string(digest) ~ ")") -%}
+        ~ ", " ~ ('null' if digest is none else dbt_self_heal.self_heal_sql_string(digest)) ~ ")") -%}
   {%- endfor -%}
   {%- do run_query("insert or replace into " ~ dbt_self_heal.self_heal_record_relation() ~ " values\n" ~ rows | join(",\n")) -%}
 {% endmacro %}
@@ -101,4 +101,63 @@
   {%- for key in keys -%}{%- do quoted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_record_relation() ~ " set verified_digest = "
       ~ dbt_self_heal.self_heal_sql_string(digest) ~ " where relation in (" ~ quoted | join(', ') ~ ")") -%}
+{% endmacro %}
+
+{#- The records of the relations dbt itself is about to build in this run, as one statement (the hook's own, so it
+    costs no extra round trip), or '' when there are none. Marked `unfinished` (healing on) or removed (healing off)
+    before dbt builds them, so a run that never reaches its on-run-end hook (interrupted, killed, a failing
+    on-run-end hook before this package's) cannot leave a record describing the relation as it was before; the
+    on-run-end hook records what dbt built. -#}
+{% macro self_heal_unfinished_sql(selected, record_exists, forget=false) %}
+  {%- set kinds = {'run': ['model'], 'build': ['model', 'seed'], 'seed': ['seed'], 'retry': ['model', 'seed']}.get(flags.WHICH, []) -%}
+  {%- if not kinds or not selected or not record_exists -%}{{ return('') }}{%- endif -%}
+  {%- set keys = [] -%}
+  {%- set home = target.database | lower -%}
+  {%- for uid in selected if uid in graph.nodes -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if node.resource_type in kinds and node.config.materialized != 'ephemeral' -%}
+      {#- self_heal_relation_key, inline. -#}
+      {%- do keys.append("'" ~ ((('' if (node.database or home) | lower == home else node.database ~ '.')
+                                 ~ node.schema ~ '.' ~ node.alias) | lower | replace("'", "''")) ~ "'") -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if not keys -%}{{ return('') }}{%- endif -%}
+  {%- set relation = dbt_self_heal.self_heal_record_relation() -%}
+  {%- if forget -%}
+    {{ return("delete from " ~ relation ~ " where relation in (" ~ keys | join(', ') ~ ")") }}
+  {%- endif -%}
+  {#- The old fingerprint stays behind the mark: what dbt then skips is restored by self_heal_restore_unbuilt. -#}
+  {{ return("update " ~ relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = null"
+      ~ " where relation in (" ~ keys | join(', ') ~ ") and not starts_with(fingerprint, 'unfinished:')") }}
+{% endmacro %}
+
+{#- In the on-run-end hook: selected relations dbt did not touch after all (skipped after a failure upstream, or
+    cancelled) are as they were, so their marks come off. Failed ones keep it: a failure after the commit (a
+    post-hook outside the transaction) may have left a new relation. -#}
+{% macro self_heal_restore_unbuilt(selected, statuses) %}
+  {%- if not dbt_self_heal.self_heal_record_table_ours() -%}{{ return(none) }}{%- endif -%}
+  {%- set kinds = {'run': ['model'], 'build': ['model', 'seed'], 'seed': ['seed'], 'retry': ['model', 'seed']}.get(flags.WHICH, []) -%}
+  {%- set keys = [] -%}
+  {%- for uid in selected if uid in graph.nodes and statuses.get(uid, 'skipped') == 'skipped' -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if node.resource_type in kinds and node.config.materialized != 'ephemeral' -%}
+      {%- do keys.append(dbt_self_heal.self_heal_sql_string(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias))) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if not keys -%}{{ return(none) }}{%- endif -%}
+  {%- do run_query("update " ~ dbt_self_heal.self_heal_record_relation() ~ " set fingerprint = substr(fingerprint, 12)"
+      ~ " where relation in (" ~ keys | join(', ') ~ ") and starts_with(fingerprint, 'unfinished:')") -%}
+{% endmacro %}
+
+{#- Whether the record table exists and is this package's: a project node of that name (refused when healing is on)
+    must never see the package's statements. -#}
+{% macro self_heal_record_table_ours() %}
+  {%- set settings = dbt_self_heal.self_heal_settings() -%}
+  {%- set name, schema, home = settings.record_table | lower, settings.state_schema | lower, target.database | lower -%}
+  {%- for node in graph.nodes.values() if node.resource_type in ['seed', 'model', 'snapshot'] -%}
+    {%- if node.alias | lower == name and node.schema | lower == schema and (node.database or home) | lower == home -%}
+      {{ return(false) }}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(adapter.get_relation(target.database, settings.state_schema, settings.record_table) is not none) }}
 {% endmacro %}

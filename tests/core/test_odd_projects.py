@@ -403,3 +403,37 @@ def test_a_model_named_like_the_state_table_is_refused_with_the_var_to_change(tm
     assert moved.returncode == 0, moved.messages
     assert query(db, "select id from self_heal_state") == [(1,)]
     assert query(db, "select state from selfheal_runs") == [("completed",)]
+
+
+def test_names_the_package_uses_never_touch_a_projects_relations(tmp_path: Path, db: Path) -> None:
+    """The seed loader's scratch tables live in DuckDB's temp catalog: a project's own `self_heal_rejects` keeps
+    its rows when a seed is reloaded. A model named like the record table in another case is refused with the
+    var to change, and with healing off the package never writes to it."""
+    project = make_project(tmp_path / "p", {
+        "seeds/s.csv": "id\n1\n",
+        "models/self_heal_rejects.sql": "{{ config(materialized='incremental') }}\n"
+                                        "select {{ var('batch', 1) }} as batch\n",
+        "models/leaf.sql": "select * from {{ ref('s') }}, {{ ref('self_heal_rejects') }}\n",
+    })
+    assert run_dbt(["build"], db, project_dir=project, variables={"batch": 1}).returncode == 0
+    assert run_dbt(["run", "--select", "self_heal_rejects"], db, project_dir=project,
+                   variables={"batch": 2}).returncode == 0  # fmt: skip
+    (project / "seeds" / "s.csv").write_text("id\n5\n", encoding="utf-8")
+    reloaded = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"batch": 2})
+    assert reloaded.returncode == 0, reloaded.messages
+    assert "s" in [item["relation"] for item in reloaded.events("heal_start")[0]["stale"]]
+    assert query(db, "select batch from self_heal_rejects order by 1") == [(1,), (2,)]
+
+    taken = make_project(tmp_path / "q", {
+        "models/Self_Heal_Fingerprints.sql": "select 'mine' as owner\n",
+        "models/leaf.sql": "select * from {{ ref('Self_Heal_Fingerprints') }}\n",
+    })
+    other = tmp_path / "q.duckdb"
+    refused = run_dbt(["build", "--select", "leaf"], other, project_dir=taken)
+    assert refused.returncode != 0
+    assert "self_heal_record_table" in refused.events("heal_failed")[0]["error"]
+    off = run_dbt(["build"], other, project_dir=taken, variables={"self_heal_enabled": False})
+    assert off.returncode == 0, off.messages
+    again = run_dbt(["build"], other, project_dir=taken, variables={"self_heal_enabled": False})
+    assert again.returncode == 0, again.messages
+    assert query(other, "select owner from Self_Heal_Fingerprints") == [("mine",)]

@@ -1,0 +1,160 @@
+"""Staleness in the corners of real projects: what a record says must be what the relation holds, whatever
+happened to the run that built it, and only what shapes a relation may make it stale. Small projects written by
+the tests, real dbt, real DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.core.test_odd_projects import make_project, query
+from tests.harness import run_dbt
+
+
+def stale_names(run: object) -> dict[str, str]:
+    return {item["relation"]: item["reason"]
+            for event in run.events("heal_start") for item in event["stale"]}  # type: ignore[attr-defined]
+
+
+def ok(run: object) -> object:
+    assert run.returncode == 0, run.messages  # type: ignore[attr-defined]
+    return run
+
+
+def test_a_node_between_selected_ones_is_recorded_as_built_from_the_old_parent(tmp_path: Path, db: Path) -> None:
+    """`--select a d` with b between: the hook rebuilds b from a as it is before dbt rebuilds a, and d is built
+    from that b. Their records must say so, so a later run rebuilds both from the new a."""
+    project = make_project(tmp_path / "p", {
+        "models/a.sql": "select 1 as v\n",
+        "models/b.sql": "select v from {{ ref('a') }}\n",
+        "models/d.sql": "select v from {{ ref('b') }}\n",
+        "models/e.sql": "select v from {{ ref('d') }}\n",
+    }, "models:\n  odd:\n    +materialized: table\n")
+    ok(run_dbt(["build"], db, project_dir=project))
+    (project / "models" / "a.sql").write_text("select 2 as v\n", encoding="utf-8")
+    between = ok(run_dbt(["run", "--select", "a", "d"], db, project_dir=project))
+    assert "b" in stale_names(between)
+    assert query(db, "select (select v from a), (select v from b), (select v from d)") == [(2, 1, 1)]
+    later = ok(run_dbt(["run", "--select", "e"], db, project_dir=project))
+    assert set(stale_names(later)) == {"b", "d"}, later.messages
+    assert query(db, "select (select v from b), (select v from d), (select v from e)") == [(2, 2, 2)]
+    again = ok(run_dbt(["run", "--select", "e"], db, project_dir=project))
+    assert not again.events("heal_start"), "an unchanged rerun rebuilt something"
+
+
+def test_a_run_that_never_records_what_it_built_leaves_it_unfinished(tmp_path: Path, db: Path) -> None:
+    """dbt rebuilds `a` with new code, then the project's own on-run-end hook fails and dbt skips this package's,
+    so nothing records the new `a`. Reverting the code must not make the old record true again."""
+    project = make_project(tmp_path / "p", {
+        "models/a.sql": "select 1 as v\n",
+        "models/b.sql": "select v from {{ ref('a') }}\n",
+    }, "models:\n  odd:\n    +materialized: table\n"
+       "on-run-end:\n  - \"{% if var('fail_end', false) %}select error('boom'){% else %}select 1{% endif %}\"\n")
+    ok(run_dbt(["build"], db, project_dir=project))
+    (project / "models" / "a.sql").write_text("select 500 as v\n", encoding="utf-8")
+    failing = run_dbt(["run", "--select", "a"], db, project_dir=project, variables={"fail_end": True})
+    assert failing.returncode != 0
+    assert query(db, "select v from a") == [(500,)]
+    (project / "models" / "a.sql").write_text("select 1 as v\n", encoding="utf-8")
+    after = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
+    assert "stopped before recording what it built" in stale_names(after)["a"]
+    assert query(db, "select (select v from a), (select v from b)") == [(1, 1)]
+
+
+def test_macros_called_only_at_execution_time_count(tmp_path: Path, db: Path) -> None:
+    """dbt lists a model's macros while parsing, when `execute` is false: a macro called only inside
+    `{% if execute %}` (the run_query pattern), and the vars it reads, are found by name in the code."""
+    project = make_project(tmp_path / "p", {
+        "macros/m.sql": "{% macro pick() %}{{ return(var('pick_v', 7)) }}{% endmacro %}\n"
+                        "{% macro k() %}{{ return(1) }}{% endmacro %}\n",
+        "models/a.sql": "{% if execute %}{% set v = pick() + k() %}{% else %}{% set v = 0 %}{% endif %}\n"
+                        "select {{ v }} as v\n",
+        "models/b.sql": "select v from {{ ref('a') }}\n",
+    }, "models:\n  odd:\n    +materialized: table\n")
+    ok(run_dbt(["build"], db, project_dir=project))
+    macros = project / "macros" / "m.sql"
+    macros.write_text(macros.read_text(encoding="utf-8").replace("return(1)", "return(100)"), encoding="utf-8")
+    edited = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
+    assert stale_names(edited)["a"] == "a macro it calls changed"
+    assert query(db, "select v from a") == [(107,)]
+    var = ok(run_dbt(["run", "--select", "b"], db, project_dir=project, variables={"pick_v": 50}))
+    assert stale_names(var)["a"] == "var pick_v (unset) → 50"
+    assert query(db, "select v from a") == [(150,)]
+
+
+def test_vars_read_by_a_project_materialization_and_target_values_count(tmp_path: Path, db: Path) -> None:
+    project = make_project(tmp_path / "p", {
+        "macros/mat.sql": """\
+            {% materialization stamped, adapter='duckdb' %}
+              {%- set target_relation = this.incorporate(type='table') -%}
+              {% call statement('main') -%}
+                create or replace table {{ target_relation }} as {{ stamp(sql) }}
+              {%- endcall %}
+              {{ adapter.commit() }}
+              {{ return({'relations': [target_relation]}) }}
+            {% endmaterialization %}
+            {% macro stamp(sql) %}select *, {{ var('tag', 1) }} as tag from ({{ sql }}){% endmacro %}
+            """,
+        "models/a.sql": "{{ config(materialized='stamped') }} select '{{ target.name }}' as t\n",
+        "models/b.sql": "select * from {{ ref('a') }}\n",
+    })
+    (project / "profiles.yml").write_text(
+        "planalign:\n  target: dev\n  outputs:\n"
+        + "".join(f"    {name}:\n      type: duckdb\n      path: \"{{{{ env_var('PLANALIGN_DB_PATH') }}}}\"\n"
+                  for name in ("dev", "dev_too")), encoding="utf-8")
+    ok(run_dbt(["build"], db, project_dir=project, profiles_dir=project))
+    tagged = ok(run_dbt(["run", "--select", "b"], db, project_dir=project, variables={"tag": 5},
+                        profiles_dir=project))
+    assert stale_names(tagged)["a"] == "var tag (unset) → 5"
+    assert query(db, "select t, tag from a") == [("dev", 5)]
+    retargeted = ok(run_dbt(["run", "--select", "b", "--target", "dev_too"], db, project_dir=project,
+                            variables={"tag": 5}, profiles_dir=project))  # fmt: skip
+    assert stale_names(retargeted)["a"] == "target.name dev → dev_too"
+    assert query(db, "select t from a") == [("dev_too",)]
+
+
+def test_docs_and_test_macros_never_make_a_relation_stale(tmp_path: Path, db: Path) -> None:
+    """A contracted model's column description (persist_docs off) and a project's own generic test macro shape no
+    relation: editing them rebuilds nothing."""
+    project = make_project(tmp_path / "p", {
+        "macros/tests.sql": "{% test not_null(model, column_name) %}"
+                            "select * from {{ model }} where {{ column_name }} is null{% endtest %}\n",
+        "seeds/s.csv": "id\n1\n",
+        "models/a.sql": "select id from {{ ref('s') }}\n",
+        "models/b.sql": "select * from {{ ref('a') }}\n",
+        "models/a.yml": """\
+            version: 2
+            models:
+              - name: a
+                config: {contract: {enforced: true}, materialized: table}
+                columns:
+                  - name: id
+                    data_type: integer
+                    description: one
+                    data_tests: [not_null]
+            """,
+    })
+    ok(run_dbt(["build"], db, project_dir=project))
+    for name, old, new in [("models/a.yml", "description: one", "description: two"),
+                           ("macros/tests.sql", "is null", "is null and true")]:
+        path = project / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    run = ok(run_dbt(["build", "--select", "b"], db, project_dir=project))
+    assert not run.events("heal_start"), stale_names(run)
+
+
+def test_what_dbt_skips_after_a_failure_keeps_its_record(tmp_path: Path, db: Path) -> None:
+    """A selected model dbt skips (a test upstream failed) is untouched: its record is restored at the end of the
+    run, so the next run does not rebuild it; one the run never finished is rebuilt."""
+    project = make_project(tmp_path / "p", {
+        "seeds/s.csv": "id\n1\n",
+        "models/a.sql": "select id from {{ ref('s') }}\n",
+        "models/b.sql": "select * from {{ ref('a') }}\n",
+        "tests/s_checked.sql": "select * from {{ ref('s') }} where {{ var('fail', false) }}\n",
+    }, "models:\n  odd:\n    +materialized: table\n")
+    ok(run_dbt(["build"], db, project_dir=project))
+    failing = run_dbt(["build", "--select", "s+"], db, project_dir=project, variables={"fail": True})
+    assert failing.returncode != 0
+    skipped = [line for line in failing.lines if line.get("info", {}).get("name") == "SkippingDetails"]
+    assert skipped, "the test's failure skipped nothing"
+    after = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
+    assert not after.events("heal_start"), stale_names(after)
