@@ -21,9 +21,14 @@
   {%- endif -%}
   {%- set header = file.header -%}
   {%- set lowered = header | map('lower') | list -%}
+  {%- set quoted = [] -%}
+  {%- for name in header if '"' in name -%}{%- do quoted.append(name) -%}{%- endfor -%}
   {%- set problem = "its first line has no column names" if header | join('') | trim == ''
         else "its header repeats a column name (" ~ header | join(', ') ~ "; DuckDB column names ignore case)"
              if lowered | unique | list | length < lowered | length
+        else "a column name in its header holds a double quote (" ~ quoted | join(', ')
+             ~ "), which `dbt seed` cannot load either (dbt-duckdb quotes column names without escaping them); "
+             ~ "rename the column" if quoted
         else "it is configured `fast: false` (dbt-duckdb then loads it row by row through agate, which the heal does "
              ~ "not reproduce); run `dbt seed --select " ~ node.name ~ "` once"
              if not node.config.get('fast', true)

@@ -187,6 +187,11 @@ def test_a_seed_dbt_cannot_load_is_refused_naming_line_and_value(tmp_path: Path,
     error = run.events("heal_failed")[0]["error"]
     assert "seeds/prices.csv" in error and 'line 2: column price (integer) cannot hold the value "$5"' in error, error
 
+    (project / "seeds" / "prices.csv").write_text('"pr""ice"\n5\n', encoding="utf-8")
+    quoted = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert quoted.returncode == 1, quoted.messages
+    assert 'holds a double quote (pr"ice)' in quoted.events("heal_failed")[0]["error"]
+
 
 def test_hooks_outside_the_transaction_and_seed_hooks_and_docs(tmp_path: Path) -> None:
     """after_commit post-hooks (CHECKPOINT cannot run in a transaction) run after the heal commits; seeds get
