@@ -75,8 +75,8 @@
 
 {#- The rarer branches of the hook, in their own macros so that a healthy run never compiles them. -#}
 {% macro self_heal_adopt(adopt, check) %}
-  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes, 'adopted',
-                                                     check.record_exists, check.digest) -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, dbt_self_heal.self_heal_adopted_fingerprints(adopt, check),
+                                                     check.files, check.hashes, 'adopted', check.record_exists, check.digest) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'adopted', 'relations': dbt_self_heal.self_heal_names(adopt)},
       "recorded the fingerprints of " ~ adopt | length ~ " relations built outside these hooks ("
       ~ dbt_self_heal.self_heal_names(adopt) | join(', ') ~ "); kept as they are") -%}
@@ -89,4 +89,16 @@
                          'duration_seconds': dbt_self_heal.self_heal_seconds_since(check_started)},
       "cannot run: " ~ problems | join(' | ')) -%}
   {{ return("select error(" ~ dbt_self_heal.self_heal_sql_string(problems | join(' | ')) ~ ")") }}
+{% endmacro %}
+
+{#- Fingerprints to record for adopted relations: a relation of another kind than its node's materialization
+    leaves (a clone's view) keeps that kind in its recorded parts, so the kind check accepts it from then on. -#}
+{% macro self_heal_adopted_fingerprints(adopt, check) %}
+  {%- set fingerprints = dict(check.fingerprints) -%}
+  {%- for uid in adopt if uid in check.foreign_kinds -%}
+    {%- set parts = dict(check.fingerprints[uid].parts) -%}
+    {%- do parts.update({'adopted_kind': check.foreign_kinds[uid]}) -%}
+    {%- do fingerprints.update({uid: {'fingerprint': check.fingerprints[uid].fingerprint, 'parts': parts}}) -%}
+  {%- endfor -%}
+  {{ return(fingerprints) }}
 {% endmacro %}

@@ -26,7 +26,7 @@
   {%- endfor -%}
   {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list) -%}
   {%- set digest = dbt_self_heal.self_heal_project_digest(found.files) -%}
-  {%- set result = {'missing': [], 'wrong_kind': [], 'unrecorded': [], 'stale': [], 'reasons': {},
+  {%- set result = {'missing': [], 'wrong_kind': [], 'unrecorded': [], 'foreign_kinds': {}, 'stale': [], 'reasons': {},
                     'fingerprints': {}, 'files': found.files, 'hashes': {}, 'keys': {}, 'digest': digest,
                     'records': found.records, 'kinds': found.relations, 'verified': true,
                     'state_exists': state_exists, 'record_exists': record_exists} -%}
@@ -41,11 +41,18 @@
     {%- if key not in found.relations -%}
       {%- do result.missing.append(uid) -%}
       {%- do result.update({'verified': false}) -%}
-    {%- elif kinds.get(node.config.materialized, found.relations[key]) != found.relations[key] -%}
-      {%- do result.wrong_kind.append(uid) -%}
+    {%- elif kinds.get(node.config.materialized, found.relations[key]) != found.relations[key]
+          and (record is none or ('"adopted_kind": "' ~ found.relations[key] ~ '"') not in (record.parts or '')) -%}
       {%- do result.update({'verified': false}) -%}
-      {%- do result.reasons.update({uid: "is a " ~ found.relations[key] ~ " but " ~ node.name ~ " is materialized as "
-                                         ~ node.config.materialized}) -%}
+      {%- if record is none -%}
+        {#- Not built here (`dbt clone` leaves views, for one): an unrecorded relation, under the same policy. -#}
+        {%- do result.unrecorded.append(uid) -%}
+        {%- do result.foreign_kinds.update({uid: found.relations[key]}) -%}
+      {%- else -%}
+        {%- do result.wrong_kind.append(uid) -%}
+        {%- do result.reasons.update({uid: "is a " ~ found.relations[key] ~ " but " ~ node.name ~ " is materialized as "
+                                           ~ node.config.materialized}) -%}
+      {%- endif -%}
     {%- elif record is none -%}
       {%- do result.unrecorded.append(uid) -%}
     {%- endif -%}
@@ -140,7 +147,8 @@
 {#- What to rebuild: missing, wrong-kind and stale relations, and, by var self_heal_unrecorded ('rebuild', the
     default, or 'adopt'), relations without a record. Incremental models and snapshots without a record are always
     adopted: their rows may hold history that only they have. Adopted relations get their current fingerprint
-    recorded. -#}
+    recorded (and, when they are of another kind than the node's materialization leaves, that kind, which the kind
+    check then accepts). -#}
 {% macro self_heal_rebuild_set(check, settings) %}
   {%- if flags.EMPTY -%}
     {#- Plain `dbt --empty` never touches a relation it does not select: only missing ones are built (empty);
@@ -154,7 +162,9 @@
     {%- if settings.unrecorded == 'rebuild' and graph.nodes[uid].config.materialized != 'incremental'
           and graph.nodes[uid].resource_type != 'snapshot' -%}
       {%- do rebuild.append(uid) -%}
-      {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks)"}) -%}
+      {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks)"
+          ~ ("; it is a " ~ check.foreign_kinds[uid] ~ " but " ~ graph.nodes[uid].name ~ " is materialized as "
+             ~ graph.nodes[uid].config.materialized if uid in check.foreign_kinds else "")}) -%}
     {%- else -%}
       {%- do adopt.append(uid) -%}
     {%- endif -%}
@@ -172,6 +182,7 @@
   {%- for project in config.load_dependencies().values() -%}{%- do project_vars.append(project.vars.vars) -%}{%- endfor -%}
   {%- set env_values = {} -%}
   {%- for name in manifest.env_vars -%}{%- do env_values.update({name: env_var(name, '__self_heal_unset__')}) -%}{%- endfor -%}
+  {#- toyaml below, not tojson: YAML vars may hold dates, which JSON cannot. -#}
   {#- dbt's own parse-state hashes: every project's dbt_project.yml (config set there, hooks, dispatch), the vars,
       and the env vars dbt_project.yml and profiles.yml read (manifest.files holds neither file). -#}
   {%- set state = manifest.state_check -%}
@@ -179,7 +190,7 @@
         state.vars_hash.checksum, state.project_env_vars_hash.checksum, state.profile_env_vars_hash.checksum,
         state.project_hashes.values() | map(attribute='checksum') | sort | list] -%}
   {{ return(local_md5(manifest.files.values() | map(attribute='checksum') | map(attribute='checksum') | sort | join(',')
-      ~ '|' ~ tojson([config.cli_vars, project_vars, target.name, target.database, target.schema,
+      ~ '|' ~ toyaml([config.cli_vars, project_vars, target.name, target.database, target.schema,
                       flags.EMPTY is true, stats, parse_state], sort_keys=true)
       ~ '|' ~ local_md5(tojson(env_values, sort_keys=true)))) }}
 {% endmacro %}

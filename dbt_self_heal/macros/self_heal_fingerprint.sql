@@ -195,7 +195,7 @@
   {%- set plain_target = ['name', 'target_name', 'profile_name', 'schema', 'database', 'type', 'threads'] -%}
   {%- for function, name in reads + dbt_self_heal.self_heal_reads(texts | join('\n')) -%}
     {%- if function == 'var' -%}
-      {%- do vars.update({name: dbt_self_heal.self_heal_var_for(node, name, none)}) -%}
+      {%- do vars.update({name: dbt_self_heal.self_heal_jsonable(dbt_self_heal.self_heal_var_for(node, name, none))}) -%}
     {%- elif function == 'target' -%}
       {%- set value = target.get(name) -%}
       {%- do vars.update({'target.' ~ name: value if name in plain_target or value is none else local_md5(value | string)}) -%}
@@ -257,4 +257,20 @@
     {%- do reasons.append("parent " ~ name ~ (" is rebuilt" if parent in rebuilt else " changed")) -%}
   {%- endfor -%}
   {{ return(reasons | join('; ') if reasons else "its fingerprint changed") }}
+{% endmacro %}
+
+{#- A var's value as JSON can hold it: YAML gives dates and timestamps (`start: 2025-01-01`), which become their ISO
+    text; everything JSON knows is returned as it is, so fingerprints of ordinary values never change. -#}
+{% macro self_heal_jsonable(value) %}
+  {%- if value is none or value is string or value is number or value is boolean -%}{{ return(value) }}
+  {%- elif value is mapping -%}
+    {%- set out = {} -%}
+    {%- for key, item in value.items() -%}{%- do out.update({key | string: dbt_self_heal.self_heal_jsonable(item)}) -%}{%- endfor -%}
+    {{ return(out) }}
+  {%- elif value is iterable -%}
+    {%- set out = [] -%}
+    {%- for item in value -%}{%- do out.append(dbt_self_heal.self_heal_jsonable(item)) -%}{%- endfor -%}
+    {{ return(out) }}
+  {%- endif -%}
+  {{ return(value.isoformat() if value.isoformat is defined else value | string) }}
 {% endmacro %}

@@ -109,8 +109,8 @@
                                                      check.hashes, 'self_heal', check.record_exists, check.digest) -%}
   {%- do dbt_self_heal.self_heal_record_fingerprints(unverified, fingerprints, check.files, check.hashes,
                                                      'self_heal', check.record_exists, none) -%}
-  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, check.fingerprints, check.files, check.hashes,
-                                                     'adopted', true, check.digest) -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, dbt_self_heal.self_heal_adopted_fingerprints(adopt, check),
+                                                     check.files, check.hashes, 'adopted', true, check.digest) -%}
   {%- if not check.get('kept') -%}
     {%- set verified = [] -%}
     {%- for uid, key in check['keys'].items() if uid not in unverified -%}{%- do verified.append(key) -%}{%- endfor -%}

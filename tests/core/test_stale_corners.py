@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from tests.core.test_odd_projects import make_project, query
 from tests.harness import run_dbt
 
@@ -158,3 +160,41 @@ def test_what_dbt_skips_after_a_failure_keeps_its_record(tmp_path: Path, db: Pat
     assert skipped, "the test's failure skipped nothing"
     after = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
     assert not after.events("heal_start"), stale_names(after)
+
+
+def test_vars_holding_dates_are_fingerprinted(tmp_path: Path, db: Path) -> None:
+    """YAML reads `2025-01-01` as a date, which JSON cannot hold: the check must neither crash on it (in
+    dbt_project.yml or --vars) nor miss a change of it."""
+    project = make_project(tmp_path / "p", {
+        "models/a.sql": "select cast('{{ var('as_of') }}' as date) as as_of, '{{ var('plan_start') }}' as start\n",
+        "models/b.sql": "select * from {{ ref('a') }}\n",
+    }, "models:\n  odd:\n    +materialized: table\nvars:\n  plan_start: 2024-07-01\n")
+    ok(run_dbt(["build"], db, project_dir=project, variables={"as_of": "2025-01-01"}))
+    (project / "models" / "b.sql").write_text("select * from {{ ref('a') }} where true\n", encoding="utf-8")
+    cmd = ["run", "--select", "b", "--vars", "{as_of: 2025-01-01}"]
+    same = ok(run_dbt(cmd, db, project_dir=project))
+    assert not same.events("heal_start"), stale_names(same)
+    moved = ok(run_dbt(["run", "--select", "b", "--vars", "{as_of: 2026-01-01}"], db, project_dir=project))
+    assert stale_names(moved)["a"] == "var as_of 2025-01-01 → 2026-01-01"
+    assert query(db, "select cast(as_of as varchar), start from b") == [("2026-01-01", "2024-07-01")]
+
+
+def test_views_left_by_dbt_clone_follow_the_unrecorded_policy(tmp_path: Path, db: Path) -> None:
+    """`dbt clone` on DuckDB leaves views where the nodes are tables, and no records. An incremental (or snapshot)
+    view is kept as it is, as unrecorded incrementals are, and stays kept; a seed view is reloaded (the default
+    policy for unrecorded relations)."""
+    project = make_project(tmp_path / "p", {
+        "seeds/s.csv": "id\n1\n",
+        "models/events.sql": "{{ config(materialized='incremental') }} select 1 as batch\n",
+        "models/leaf.sql": "select * from {{ ref('s') }}, {{ ref('events') }}\n",
+    })
+    with duckdb.connect(str(db)) as con:
+        con.execute("create view main.events as select * from (values (2024), (2026)) t(batch)")
+        con.execute("create view main.s as select 1 as id")
+    first = ok(run_dbt(["run", "--select", "leaf"], db, project_dir=project))
+    assert query(db, "select relation, built_by from self_heal_fingerprints order by 1") == [
+        ("main.events", "adopted"), ("main.leaf", "dbt"), ("main.s", "self_heal")]
+    assert "it is a view but s is materialized as seed" in stale_names(first)["s"]
+    assert query(db, "select batch from leaf order by 1") == [(2024,), (2026,)]
+    again = ok(run_dbt(["run", "--select", "leaf"], db, project_dir=project))
+    assert not again.events("heal_start") and not again.events("adopted"), again.messages
