@@ -43,6 +43,8 @@
   {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings)
         if check.missing or check.wrong_kind or check.stale or check.unrecorded else {'rebuild': [], 'adopt': []} -%}
   {%- set rebuild, adopt = decided.rebuild, decided.adopt -%}
+  {%- if check.get('lost') -%}{{ return(dbt_self_heal.self_heal_refuse_lost(check, check_started)) }}{%- endif -%}
+  {%- if check.get('held') -%}{%- do dbt_self_heal.self_heal_hold(check) -%}{%- endif -%}
   {#- For the on-run-end hook of this invocation (an in-process runner may reuse the manifest, and its graph). -#}
   {%- do check.update({'invocation_id': invocation_id, 'selected': selected, 'between': needs.between}) -%}
   {%- do graph.update({'_self_heal_check': check}) -%}
@@ -61,7 +63,9 @@
   {%- if adopt -%}{%- do dbt_self_heal.self_heal_adopt(adopt, check) -%}{%- endif -%}
   {%- if not check.verified and check.record_exists and not check.get('kept') -%}
     {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
-    {%- do dbt_self_heal.self_heal_record_verified(check['keys'].values() | list, check.digest) -%}
+    {%- set keys = [] -%}
+    {%- for uid, key in check['keys'].items() if uid not in check.get('held', []) -%}{%- do keys.append(key) -%}{%- endfor -%}
+    {%- do dbt_self_heal.self_heal_record_verified(keys, check.digest) -%}
   {%- endif -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = dbt_self_heal.self_heal_check_inputs(readers) if readers else [] -%}
@@ -101,4 +105,28 @@
     {%- do fingerprints.update({uid: {'fingerprint': check.fingerprints[uid].fingerprint, 'parts': parts}}) -%}
   {%- endfor -%}
   {{ return(fingerprints) }}
+{% endmacro %}
+
+{% macro self_heal_refuse_lost(check, check_started) %}
+  {%- set problems = [] -%}
+  {%- for uid in check.lost -%}
+    {%- set name = graph.nodes[uid].name -%}
+    {%- do problems.append(name ~ " (incremental) is missing, but it was built here before (recorded "
+        ~ check.records[check['keys'][uid]].built_at ~ ") and may have held rows that earlier runs added (other "
+        ~ "simulation years, say), which rebuilding it from this run alone would silently drop. Rebuild it "
+        ~ "deliberately: `dbt run --select " ~ name ~ "` once for every period it should hold, then rerun.") -%}
+  {%- endfor -%}
+  {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
+{% endmacro %}
+
+{#- Stale incremental models that append: kept as they are (self_heal_rebuild_set), and said so every run until
+    dbt runs them. -#}
+{% macro self_heal_hold(check) %}
+  {%- set held = dbt_self_heal.self_heal_stale_list(check, check.held) -%}
+  {%- set lines = [] -%}
+  {%- for item in held -%}{%- do lines.append(item.relation ~ " (" ~ item.reason ~ ")") -%}{%- endfor -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'stale_kept', 'stale': held},
+      "WARNING: kept as they are, though stale: " ~ lines | join('; ') ~ ". These incremental models append "
+      ~ "(no unique_key), so running them here could add their rows twice; run `dbt run --select "
+      ~ dbt_self_heal.self_heal_names(check.held) | join(' ') ~ "` when they should process their new input.") -%}
 {% endmacro %}

@@ -113,7 +113,7 @@
                                                      check.files, check.hashes, 'adopted', true, check.digest) -%}
   {%- if not check.get('kept') -%}
     {%- set verified = [] -%}
-    {%- for uid, key in check['keys'].items() if uid not in unverified -%}{%- do verified.append(key) -%}{%- endfor -%}
+    {%- for uid, key in check['keys'].items() if uid not in unverified and uid not in check.get('held', []) -%}{%- do verified.append(key) -%}{%- endfor -%}
     {%- do dbt_self_heal.self_heal_record_verified(verified, check.digest) -%}
   {%- endif -%}
   {%- set unfinished = dbt_self_heal.self_heal_unfinished_sql(check.selected, check.record_exists) -%}

@@ -330,6 +330,11 @@ class GuardedRun:
                 f"recorded {len(self.result.adopted)} relations built outside the heal as they are, without "
                 f"rebuilding them ({name_list(self.result.adopted)})"
             )
+        elif kind == "stale_kept":
+            held = [item for item in p.get("stale") or [] if isinstance(item, dict)]
+            self.log.emit("stale_kept", stale=held)
+            names = name_list([str(item.get("relation")) for item in held])
+            self.rep.warn(str(p.get("message") or f"kept stale incremental models: {names}").removeprefix("WARNING: "))
         elif kind == "heal_skipped":
             self.result.state = "completed"
             reason = p.get("reason")

@@ -90,7 +90,7 @@ def test_full_refresh_never_rebuilds_an_unselected_incremental(tmp_path: Path, d
     code changed keeps its history (plain dbt would not even touch it)."""
     project = make_project(tmp_path / "p", {
         "models/events.sql": """\
-            {{ config(materialized='incremental') }}
+            {{ config(materialized='incremental', unique_key='batch') }}
             select {{ var('batch') }} as batch
             """,
         "models/leaf.sql": "select count(*) as n from {{ ref('events') }}\n",

@@ -198,3 +198,33 @@ def test_views_left_by_dbt_clone_follow_the_unrecorded_policy(tmp_path: Path, db
     assert query(db, "select batch from leaf order by 1") == [(2024,), (2026,)]
     again = ok(run_dbt(["run", "--select", "leaf"], db, project_dir=project))
     assert not again.events("heal_start") and not again.events("adopted"), again.messages
+
+
+def test_incremental_history_is_never_doubled_or_silently_dropped(tmp_path: Path, db: Path) -> None:
+    """A stale incremental that appends (no unique_key) is held as it is, with a warning, since running it here
+    and again when its own run comes would add its rows twice; a keyed one runs incrementally. A lost incremental
+    that was built here before is refused: rebuilding it from one run would drop the years it held."""
+    project = make_project(tmp_path / "p", {
+        "models/log.sql": "{{ config(materialized='incremental') }} select {{ var('year') }} as year\n",
+        "models/keyed.sql": "{{ config(materialized='incremental', unique_key='year') }}\n"
+                            "select {{ var('year') }} as year\n",
+        "models/report.sql": "select (select count(*) from {{ ref('log') }}) as logged, "
+                             "(select count(*) from {{ ref('keyed') }}) as keyed\n",
+    })
+    ok(run_dbt(["run"], db, project_dir=project, variables={"year": 2025}))
+    report = ok(run_dbt(["run", "--select", "report"], db, project_dir=project, variables={"year": 2026}))
+    [held] = report.events("stale_kept")
+    assert [item["relation"] for item in held["stale"]] == ["log"]
+    assert "var year 2025 → 2026" in held["stale"][0]["reason"]
+    assert set(stale_names(report)) == {"keyed"}
+    ok(run_dbt(["run", "--select", "log"], db, project_dir=project, variables={"year": 2026}))
+    assert query(db, "select year from log order by 1") == [(2025,), (2026,)], "a year was appended twice"
+    assert query(db, "select year from keyed order by 1") == [(2025,), (2026,)]
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table keyed")
+    lost = run_dbt(["run", "--select", "report"], db, project_dir=project, variables={"year": 2026})
+    assert lost.returncode == 1
+    error = lost.events("heal_failed")[0]["error"]
+    assert "keyed (incremental) is missing, but it was built here before" in error, error
+    assert "`dbt run --select keyed`" in error
