@@ -176,12 +176,13 @@ def status(
                 state = rows[-1].state
                 if state == "in_progress" and lock_holder is None:
                     state, interrupted = "failed", True  # nobody holds the file: that attempt's process is gone
-            if not missing and state != "in_progress":
-                state = "completed"
     if health.health == "ok":
         stale = stale_relations(ws, project)
     else:
         stale = StaleCheck(None, f"not checked: {STALE_UNCHECKED.get(health.health, 'database ' + health.health)}")
+    # Initialized: nothing required is missing, and a failed last attempt has left nothing stale behind it.
+    if health.health == "ok" and not missing and state != "in_progress" and not (state == "failed" and stale.stale):
+        state = "completed"
     return WorkspaceStatus(
         workspace=ws.root,
         database=ws.database,

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from selfheal.errors import MissingCensusError, ProfileError, SimulationYearError
+from selfheal.errors import CensusFormatError, MissingCensusError, ProfileError, SimulationYearError
 
 # What `selfheal simulate` builds (with their tests); the hook heals everything they read.
 SIMULATE_SELECT = ["fct_workforce_snapshot", "fct_yearly_events"]
@@ -79,7 +79,29 @@ def check_census(project_dir: Path, census: Path | None) -> Path:
             + ").",
             f"put the census CSV at {path}, or pass --census path/to/census.csv; then rerun.",
         )
+    check_census_header(path)
     return path
+
+
+CENSUS_COLUMNS = (
+    "employee_id", "birth_date", "hire_date", "termination_date", "employee_status", "annual_compensation",
+    "job_level", "deferral_rate", "department",
+)  # fmt: skip  # the columns macros/read_census.sql reads, in its order
+
+
+def check_census_header(path: Path) -> None:
+    """The census is read by position with fixed types (macros/read_census.sql): a file whose header names other
+    columns, or none, would load silently wrong, so its header must be exactly the expected one."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f), [])
+    names = [name.strip().lower() for name in header]
+    if names != list(CENSUS_COLUMNS):
+        found = ", ".join(header) if header else "nothing (the file is empty)"
+        raise CensusFormatError(
+            f"census file {path} has the header: {found}; expected: {', '.join(CENSUS_COLUMNS)} (in this order).",
+            f"fix the header of {path} (or reorder its columns) to match; "
+            "scripts/generate_census.py writes a correct example. Then rerun.",
+        )
 
 
 def dbt_vars(year: int | None, census: Path | None) -> list[str]:

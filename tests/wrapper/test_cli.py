@@ -331,6 +331,19 @@ def test_sh015_census_missing_a_column_points_at_the_census(
     assert "census" in result.stderr
 
 
+def test_sh015_census_with_columns_in_another_order_is_refused_before_dbt(
+    selfheal: Runner, workspace: Path, tmp_path: Path
+) -> None:
+    """The census is read by position: swapped columns (header and data) would load silently wrong."""
+    census = tmp_path / "census_swapped.csv"
+    rows = [line.split(",") for line in (PROJECT / "data" / "census.csv").read_text().splitlines()[:50]]
+    census.write_text("\n".join(",".join([r[0], r[2], r[1], *r[3:]]) for r in rows) + "\n")
+    result = selfheal("simulate", "--workspace", workspace, "--census", census)
+    assert_catalogued(result, "SH015", 23)
+    assert "employee_id, hire_date, birth_date" in result.stderr and "in this order" in result.stderr
+    assert not (workspace / "simulation.duckdb").exists(), "dbt ran on a census it reads wrongly"
+
+
 def test_sh009_missing_profile_is_named(selfheal: Runner, workspace: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
