@@ -116,6 +116,15 @@
     {%- for uid, key in check['keys'].items() if uid not in unverified and uid not in check.get('held', []) -%}{%- do verified.append(key) -%}{%- endfor -%}
     {%- do dbt_self_heal.self_heal_record_verified(verified, check.digest) -%}
   {%- endif -%}
+  {#- Nodes with post-hooks that run after the commit stay marked unfinished until those hooks succeed, so a
+      failing one (an export, a CHECKPOINT) is run again, with its node, by the next run. -#}
+  {%- set after_commit = [] -%}
+  {%- for uid in planned if graph.nodes[uid].config.get('post-hook') -%}
+    {%- for hook in graph.nodes[uid].config.get('post-hook') if not hook.get('transaction', true) and uid not in after_commit -%}
+      {%- do after_commit.append(uid) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- do dbt_self_heal.self_heal_mark_unfinished(after_commit) -%}
   {%- set unfinished = dbt_self_heal.self_heal_unfinished_sql(check.selected, check.record_exists) -%}
   {%- if unfinished -%}{%- do run_query(unfinished) -%}{%- endif -%}
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
@@ -127,7 +136,10 @@
       ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(invocation_id)) -%}
   {%- do adapter.commit() -%}
   {%- do run.update({'state': 'completed'}) -%}
-  {%- do dbt_self_heal.self_heal_run_after_commit(planned) -%}
+  {%- if after_commit -%}
+    {%- do dbt_self_heal.self_heal_run_after_commit(after_commit) -%}
+    {%- do dbt_self_heal.self_heal_mark_unfinished(after_commit, mark=false) -%}
+  {%- endif -%}
   {%- set duration = dbt_self_heal.self_heal_seconds_since(run.started_at) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
                          'seeds': run.plan.seeds | length, 'models': run.plan.models | length,

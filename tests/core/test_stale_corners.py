@@ -228,3 +228,23 @@ def test_incremental_history_is_never_doubled_or_silently_dropped(tmp_path: Path
     error = lost.events("heal_failed")[0]["error"]
     assert "keyed (incremental) is missing, but it was built here before" in error, error
     assert "`dbt run --select keyed`" in error
+
+
+def test_a_failed_after_commit_hook_is_run_again_with_its_node(tmp_path: Path, db: Path) -> None:
+    """A post-hook that runs after the commit (an export) fails after the heal committed: the run names the model,
+    and the next run rebuilds the node and runs the hook again rather than trusting its record."""
+    export = tmp_path / "exports" / "a.csv"
+    project = make_project(tmp_path / "p", {
+        "models/a.sql": "{{ config(materialized='table', post_hook={'sql': \"copy (select * from {{ this }}) to '"
+                        + str(export) + "'\", 'transaction': false}) }}\nselect 1 as id\n",
+        "models/b.sql": "select * from {{ ref('a') }}\n",
+    })
+    failed = run_dbt(["run", "--select", "b"], db, project_dir=project)
+    assert failed.returncode != 0
+    assert "running the post-hooks of model a that run after the commit" in failed.messages
+    export.parent.mkdir()
+    retried = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
+    assert "stopped before recording what it built" in stale_names(retried)["a"], retried.messages
+    assert export.read_text(encoding="utf-8").splitlines() == ["id", "1"]
+    again = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
+    assert not again.events("heal_start"), stale_names(again)
