@@ -4,7 +4,8 @@
   {%- for uid in node_ids -%}
     {%- set node = graph.nodes[uid] -%}
     {%- set declared = ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs', []) -%}
-    {%- for var_name in declared -%}
+    {#- `inputs: census_path` (one name, not a list) is read as the list of that one name. -#}
+    {%- for var_name in ([declared] if declared is string else declared) -%}
       {%- do wanted.append((var_name, var(var_name, none), node.name)) -%}
     {%- endfor -%}
   {%- endfor -%}

@@ -39,7 +39,8 @@
   {%- if node.resource_type == 'seed' and node.checksum.name != 'sha256' -%}
     {%- do files.update({'seed file': node.root_path ~ '/' ~ node.original_file_path}) -%}
   {%- endif -%}
-  {%- for var_name in ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs', []) -%}
+  {%- set declared = ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs', []) -%}
+  {%- for var_name in ([declared] if declared is string else declared) -%}
     {%- set path = dbt_self_heal.self_heal_var_for(node, var_name, none) -%}
     {%- if path -%}{%- do files.update({'var ' ~ var_name: path | string}) -%}{%- endif -%}
   {%- endfor -%}

@@ -34,8 +34,10 @@
     {%- for parent in node.depends_on.get('nodes', []) -%}
       {%- do children.setdefault(parent, []).append(node.unique_id) -%}
     {%- endfor -%}
-    {%- if node.unique_id not in selected and node.config.enabled
-          and ((node.config.get('meta') or {}).get('self_heal') or {}).get('required') is sameas true -%}
+    {%- set declared = ((node.config.get('meta') or {}).get('self_heal') or {}).get('required') -%}
+    {#- true, or what YAML users also write for it ('true', 'yes', 1). -#}
+    {%- if node.unique_id not in selected and node.config.enabled and declared
+          and (declared is sameas true or (declared | string | lower) in ['true', 'yes', '1']) -%}
       {%- do required.append(node.unique_id) -%}
     {%- endif -%}
   {%- endfor -%}

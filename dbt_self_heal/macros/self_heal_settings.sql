@@ -22,5 +22,5 @@
 {% endmacro %}
 
 {% macro self_heal_truthy(value) %}
-  {{ return(value | string | lower not in ['false', '0', 'no', 'off', 'none', '']) }}
+  {{ return(value | string | trim | lower not in ['false', '0', 'no', 'off', 'none', '']) }}
 {% endmacro %}
