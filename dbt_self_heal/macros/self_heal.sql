@@ -39,7 +39,7 @@
     {%- endfor -%}
     {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
   {%- endif -%}
-  {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers) -%}
+  {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
   {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings)
         if check.missing or check.wrong_kind or check.stale or check.unrecorded else {'rebuild': [], 'adopt': []} -%}
   {%- set rebuild, adopt = decided.rebuild, decided.adopt -%}
@@ -74,7 +74,7 @@
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
       "all " ~ needs.needed | length ~ " relations this run needs are present ("
       ~ dbt_self_heal.self_heal_seconds_since(check_started) ~ "s)" if needs.needed else none) -%}
-  {{ return(dbt_self_heal.self_heal_unfinished_sql(selected, check.record_exists)) }}
+  {{ return('') }}
 {% endmacro %}
 
 {#- The rarer branches of the hook, in their own macros so that a healthy run never compiles them. -#}

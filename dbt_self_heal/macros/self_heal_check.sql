@@ -1,7 +1,7 @@
 {#- The check every run makes: for the relations it needs, which are missing, of the wrong kind, without a
     fingerprint record, or stale (recorded fingerprint differs from the current one), with the reasons. One catalog
     query answers existence, kinds, records and file stats; files are hashed only when their size or time changed. -#}
-{% macro self_heal_check(needed, file_readers) %}
+{% macro self_heal_check(needed, file_readers, selected=none) %}
   {#- Runs on every invocation: lookups are inline rather than helper calls (dbt compiles each macro it calls). -#}
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
   {%- set state_relation = api.Relation.create(database=target.database, schema=settings.state_schema,
@@ -24,7 +24,9 @@
   {%- for uid in file_readers -%}
     {%- for path in dbt_self_heal.self_heal_node_files(graph.nodes[uid]).values() -%}{%- do paths.update({path: true}) -%}{%- endfor -%}
   {%- endfor -%}
-  {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list) -%}
+  {#- The records of what dbt is about to build (`selected`) are marked unfinished in the same round trip. -#}
+  {%- set mark = dbt_self_heal.self_heal_unfinished_sql(selected, record_exists) if selected is not none else '' -%}
+  {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list, mark) -%}
   {%- set digest = dbt_self_heal.self_heal_project_digest(found.files) -%}
   {%- set result = {'missing': [], 'wrong_kind': [], 'unrecorded': [], 'foreign_kinds': {}, 'stale': [], 'reasons': {},
                     'fingerprints': {}, 'files': found.files, 'hashes': {}, 'keys': {}, 'digest': digest,
@@ -203,7 +205,8 @@
   {%- for project in config.load_dependencies().values() -%}{%- do project_vars.append(project.vars.vars) -%}{%- endfor -%}
   {%- set env_values = {} -%}
   {%- for name in manifest.env_vars -%}{%- do env_values.update({name: env_var(name, '__self_heal_unset__')}) -%}{%- endfor -%}
-  {#- toyaml below, not tojson: YAML vars may hold dates, which JSON cannot. -#}
+  {#- Vars as Python writes them, not JSON: YAML vars may hold dates, which JSON cannot (their order is the order
+      they are written in, which is what changes them). -#}
   {#- dbt's own parse-state hashes: every project's dbt_project.yml (config set there, hooks, dispatch), the vars,
       and the env vars dbt_project.yml and profiles.yml read (manifest.files holds neither file). -#}
   {%- set state = manifest.state_check -%}
@@ -211,7 +214,7 @@
         state.vars_hash.checksum, state.project_env_vars_hash.checksum, state.profile_env_vars_hash.checksum,
         state.project_hashes.values() | map(attribute='checksum') | sort | list] -%}
   {{ return(local_md5(manifest.files.values() | map(attribute='checksum') | map(attribute='checksum') | sort | join(',')
-      ~ '|' ~ toyaml([config.cli_vars, project_vars, target.name, target.database, target.schema,
-                      flags.EMPTY is true, stats, parse_state], sort_keys=true)
+      ~ '|' ~ (config.cli_vars | string) ~ (project_vars | string)
+      ~ '|' ~ tojson([target.name, target.database, target.schema, flags.EMPTY is true, stats, parse_state], sort_keys=true)
       ~ '|' ~ local_md5(tojson(env_values, sort_keys=true)))) }}
 {% endmacro %}

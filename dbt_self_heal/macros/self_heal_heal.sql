@@ -125,8 +125,6 @@
     {%- endfor -%}
   {%- endfor -%}
   {%- do dbt_self_heal.self_heal_mark_unfinished(after_commit) -%}
-  {%- set unfinished = dbt_self_heal.self_heal_unfinished_sql(check.selected, check.record_exists) -%}
-  {%- if unfinished -%}{%- do run_query(unfinished) -%}{%- endif -%}
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "

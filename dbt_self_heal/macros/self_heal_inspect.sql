@@ -1,23 +1,26 @@
 {#- The single check of a run: in ONE query, which of the given relations exist and of what kind, their fingerprint
     records, and the size and modification time of the files fingerprints cover.
     Returns {'relations': {key: 'table' | 'view'}, 'records': {key: {...}}, 'files': {path: 'size:mtime'}}. -#}
-{% macro self_heal_inspect(keys, record_relation=none, paths=[]) %}
-  {{ return(adapter.dispatch('self_heal_inspect', 'dbt_self_heal')(keys, record_relation, paths)) }}
+{% macro self_heal_inspect(keys, record_relation=none, paths=[], before='') %}
+  {{ return(adapter.dispatch('self_heal_inspect', 'dbt_self_heal')(keys, record_relation, paths, before)) }}
 {% endmacro %}
 
-{% macro default__self_heal_inspect(keys, record_relation, paths) %}
+{% macro default__self_heal_inspect(keys, record_relation, paths, before) %}
   {{ exceptions.raise_compiler_error("dbt_self_heal supports dbt-duckdb only (adapter '" ~ adapter.type()
       ~ "'); set var self_heal_enabled: false to run without it.") }}
 {% endmacro %}
 
 {#- DuckDB's catalog functions answer in milliseconds (information_schema.tables is a wide view over them);
-    read_blob without its content column reads no file data, and skips paths that do not exist. -#}
-{% macro duckdb__self_heal_inspect(keys, record_relation, paths) %}
+    read_blob without its content column reads no file data, and skips paths that do not exist. `before`: a statement
+    run first in the same round trip (DuckDB runs every statement of the text and returns the last one's rows). -#}
+{% macro duckdb__self_heal_inspect(keys, record_relation, paths, before) %}
   {%- set found = {'relations': {}, 'records': {}, 'files': {}} -%}
   {%- set wanted = [] -%}
   {%- for key in keys -%}{%- do wanted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
   {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
   {%- set sql -%}
+    {%- if before %}{{ before }};
+    {% endif -%}
     select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files, null as verified from (
       select lower(if(database_name = current_database(), '', database_name || '.') || schema_name || '.' || table_name)
              as relation_key, 'table' as kind
