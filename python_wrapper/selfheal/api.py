@@ -142,9 +142,7 @@ def status(
 
     ws = Workspace.at(workspace)
     project = resolve_project_dir(project_dir)
-    where = ws.root
-    while not where.exists() and where != where.parent:
-        where = where.parent
+    where = ws.check_directory()  # a workspace that is a file is an error (SH011), as for simulate
     free_mb = round(shutil.disk_usage(where).free / 2**20, 1)
     owner = read_owner(ws.owner_path) if ws.owner_path.exists() else None
     lock_holder: dict[str, Any] | None = None

@@ -51,8 +51,8 @@ class Workspace:
     def manifest(self) -> Path:
         return self.target_dir / "manifest.json"
 
-    def check_writable(self) -> None:
-        """Refuse a workspace that is a file or cannot be written, without creating anything."""
+    def check_directory(self) -> Path:
+        """Refuse a workspace that is a file or lies under one; returns its nearest existing directory."""
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceNotWritableError(f"workspace {self.root} exists but is a file, not a directory.")
         probe = nearest_existing(self.root)
@@ -60,6 +60,11 @@ class Workspace:
             raise WorkspaceNotWritableError(
                 f"workspace {self.root}: its parent {probe} is a file, not a directory."
             )
+        return probe
+
+    def check_writable(self) -> None:
+        """Refuse a workspace that is a file or cannot be written, without creating anything."""
+        probe = self.check_directory()
         if not os.access(probe, os.W_OK | os.X_OK):
             raise WorkspaceNotWritableError(f"workspace {self.root}: {probe} is not writable by this user.")
 

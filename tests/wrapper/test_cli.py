@@ -368,6 +368,7 @@ def test_sh011_workspace_that_is_a_file_is_refused(selfheal: Runner, tmp_path: P
     target.write_text("x")
     result = selfheal("simulate", "--workspace", target)
     assert_catalogued(result, "SH011", 20)
+    assert_catalogued(selfheal("status", "--workspace", target), "SH011", 20)
 
 
 def test_sh012_year_out_of_range_is_refused(selfheal: Runner, workspace: Path) -> None:
