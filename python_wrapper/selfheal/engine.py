@@ -246,23 +246,35 @@ class GuardedRun:
         if installed:
             self.rep.line("installed dbt packages: " + ", ".join(installed))
             self.log.emit("packages_installed", packages=installed)
-        self.rep.line("starting dbt " + " ".join(dbt_args))
-        invocation = DbtInvocation.start(dbt_args, project, self.ws)
-        self.log.emit("dbt_started", dbt_args=dbt_args, pid=invocation.pid)
-        try:
-            for event in invocation.stream():
-                self._on_event(event)
-            exit_code = invocation.wait()
-        except KeyboardInterrupt:
-            self.rep.warn("interrupted: stopping dbt (SIGINT forwarded)...")
-            code = invocation.interrupt()
-            self.result.exit_code = 130
-            raise UserInterruptedError(
-                f"interrupted by the user; dbt (PID {invocation.pid}) stopped with exit code {code}."
-            ) from None
-        self.result.exit_code = exit_code
-        if exit_code != 0:
-            raise classify_failure(invocation.events, exit_code, self.ws.target_dir, project)
+        deadline = time.monotonic() + self.opts.lock_timeout
+        while True:
+            self.rep.line("starting dbt " + " ".join(dbt_args))
+            invocation = DbtInvocation.start(dbt_args, project, self.ws)
+            self.log.emit("dbt_started", dbt_args=dbt_args, pid=invocation.pid)
+            try:
+                for event in invocation.stream():
+                    self._on_event(event)
+                exit_code = invocation.wait()
+            except KeyboardInterrupt:
+                self.rep.warn("interrupted: stopping dbt (SIGINT forwarded)...")
+                code = invocation.interrupt()
+                self.result.exit_code = 130
+                raise UserInterruptedError(
+                    f"interrupted by the user; dbt (PID {invocation.pid}) stopped with exit code {code}."
+                ) from None
+            self.result.exit_code = exit_code
+            if exit_code == 0:
+                break
+            failure = classify_failure(invocation.events, exit_code, self.ws.target_dir, project)
+            # Another process took the file after the health check, while dbt was starting: dbt opened nothing,
+            # so with --wait-for-db it is started again once the file is free (within --lock-timeout).
+            if not (isinstance(failure, DatabaseLockedError) and self.opts.wait_for_db
+                    and self.result.state == "not_started" and time.monotonic() < deadline):
+                raise failure
+            self.rep.line(f"{failure.message.rstrip('.')}; waiting (--wait-for-db), then starting dbt again")
+            self.log.emit("lock_wait", holder=None, waited_seconds=0.0, retry=True)
+            while time.monotonic() < deadline and check_database(self.ws.database).health == "locked":
+                time.sleep(self.opts.poll_interval)
         if self.result.state == "not_started":
             # The hook said nothing (healing disabled, or a command the hook ignores).
             self.result.state = "completed"

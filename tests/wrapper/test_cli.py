@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -219,6 +220,31 @@ def test_sh001_database_held_by_another_process_is_reported_with_its_pid(
         holder.close()
     assert_catalogued(result, "SH001", 10)
     assert f"PID {os.getpid()}" in result.stderr
+
+
+def test_wait_for_db_also_covers_a_lock_taken_while_dbt_starts(workspace: Path) -> None:
+    """The file is free at the health check and taken while dbt starts (before dbt opens it): with
+    --wait-for-db the wrapper waits for it and starts dbt again instead of failing with SH001."""
+    proc = subprocess.Popen(
+        [str(SELFHEAL), "init", "--workspace", str(workspace), "--plain", "--wait-for-db"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cli_env(),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("selfheal: starting dbt"):
+            break
+    holder = duckdb.connect(str(workspace / "simulation.duckdb"))  # dbt needs seconds before it opens the file
+    releaser = threading.Timer(8.0, holder.close)
+    releaser.start()
+    try:
+        output, _ = proc.communicate(timeout=300)
+    finally:
+        releaser.join()
+    output = "".join(lines) + output
+    assert proc.returncode == 0, output
+    assert "waiting (--wait-for-db), then starting dbt again" in output, output
 
 
 def test_sh002_lock_timeout_names_the_holder(selfheal: Runner, workspace: Path) -> None:
