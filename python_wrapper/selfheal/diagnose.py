@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -72,6 +73,19 @@ def unfinished_node(events: list[DbtEvent]) -> dict[str, object] | None:
     return list(open_nodes.values())[-1] if open_nodes else None
 
 
+def node_file(target_dir: Path | None, unique_id: str) -> str | None:
+    """The file of a node, from the manifest dbt wrote for this run (before it ran anything)."""
+    manifest = target_dir / "manifest.json" if target_dir is not None else None
+    if manifest is None or not manifest.is_file():
+        return None
+    try:
+        node = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {}).get(unique_id) or {}
+    except (OSError, ValueError):
+        return None
+    path = node.get("original_file_path")
+    return str(path) if path else None
+
+
 def classify_failure(
     events: list[DbtEvent], exit_code: int, target_dir: Path | None = None, project_dir: Path | None = None
 ) -> SelfHealError:
@@ -122,9 +136,11 @@ def classify_failure(
         if kind == "seed":
             return SeedFileError(f"initialization failed loading seed {name}: {first}")
         where = f"{kind} {name}" if name else "a model of the healing transaction"
+        found = node_file(target_dir, str(building.get("unique_id"))) if building else None
+        path = found or f"models/**/{name or '<model>'}.sql"
         return ModelError(
             f"initialization failed building {where}: {first}",
-            f"fix the SQL of {name or 'that model'} (models/**/{name or '<model>'}.sql), then rerun; "
+            f"fix the SQL of {name or 'that model'} ({path}), then rerun; "
             f"`dbt build --select {name or '<model>'} --vars '{{self_heal_enabled: false}}'` "
             "shows dbt's own error. Nothing of the initialization was kept.",
         )

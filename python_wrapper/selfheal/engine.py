@@ -21,7 +21,7 @@ from selfheal.errors import (
     VersionMismatchError,
 )
 from selfheal.events import stale_entries
-from selfheal.health import DatabaseHealth, check_database, move_aside
+from selfheal.health import DatabaseHealth, check_database, move_aside, record_failed_attempt
 from selfheal.locking import LockOwner, WorkspaceLock
 from selfheal.logs import StructuredLog, utc_now
 from selfheal.progress import STALE_LINES, STEP_LABELS, NullReporter, Reporter, describe_stale, name_list
@@ -179,7 +179,11 @@ class GuardedRun:
                 self.result.lock_waited_seconds = round(lock.acquire(), 3)
             try:
                 self._check_database()
-                self._run_dbt(dbt_args, project)
+                try:
+                    self._run_dbt(dbt_args, project)
+                except SelfHealError as exc:
+                    self._record_failed_heal(exc)
+                    raise
             finally:
                 lock.release()
         except SelfHealError as exc:
@@ -188,6 +192,13 @@ class GuardedRun:
             raise
         self._finish(None)
         return self.result
+
+    def _record_failed_heal(self, exc: SelfHealError) -> None:
+        """A heal that dbt ended mid-build leaves its state row in_progress: give it the error (we hold the lock)."""
+        if self.result.state != "in_progress" or not self.result.invocation_id:
+            return
+        if record_failed_attempt(self.ws.database, self.result.invocation_id, f"{exc.code}: {exc.message}"):
+            self.log.emit("state_row_failed", invocation_id=self.result.invocation_id, error=exc.message)
 
     def _waiting(self, holder: LockOwner | None, elapsed: float) -> None:
         who = holder.describe() if holder else "another process (owner not recorded yet)"

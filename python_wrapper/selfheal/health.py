@@ -195,3 +195,31 @@ def read_state(path: Path, state_table: str = "main.self_heal_state") -> tuple[l
         return [StateRow(*row) for row in rows], relations
     finally:
         con.close()
+
+
+def record_failed_attempt(
+    path: Path, invocation_id: str, error: str, state_table: str = "main.self_heal_state"
+) -> bool:
+    """Write the error of a heal that dbt ended mid-build into its state row (dbt stops before its on-run-end hook,
+    which would otherwise leave the row `in_progress` and the next run calling it interrupted). Best effort: False
+    when the file cannot be written now."""
+    import duckdb
+
+    schema, _, table = state_table.rpartition(".")
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error:
+        return False
+    try:
+        con.execute(
+            f'update "{schema or "main"}"."{table}" set state = \'failed\', error = ?, '
+            "completed_at = cast(now() at time zone 'UTC' as timestamp), "
+            "duration_seconds = epoch(cast(now() at time zone 'UTC' as timestamp) - started_at) "
+            "where invocation_id = ? and state = 'in_progress'",
+            [error, invocation_id],
+        )
+        return True
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()

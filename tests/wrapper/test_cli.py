@@ -386,7 +386,10 @@ def test_sh010_model_sql_error_during_healing_names_the_model(
     model.write_text(model.read_text().replace("baseline.simulation_year", "baseline.no_such_column", 1))
     result = selfheal("init", "--workspace", workspace, "--project-dir", project_copy)
     assert_catalogued(result, "SH010", 19)
-    assert "int_employee_benefits" in result.stderr
+    assert "models/foundation/int_employee_benefits.sql" in result.stderr, "the remediation names the file"
+    with duckdb.connect(str(workspace / "simulation.duckdb"), read_only=True) as con:
+        state, error = con.execute("select state, error from main.self_heal_state").fetchone()  # type: ignore[misc]
+    assert state == "failed" and error.startswith("SH010: initialization failed building model int_employee_benefits")
 
 
 def test_sh011_workspace_that_is_a_file_is_refused(selfheal: Runner, tmp_path: Path) -> None:
