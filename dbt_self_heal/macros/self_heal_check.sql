@@ -24,8 +24,21 @@
   {%- for uid in file_readers -%}
     {%- for path in dbt_self_heal.self_heal_node_files(graph.nodes[uid]).values() -%}{%- do paths.update({path: true}) -%}{%- endfor -%}
   {%- endfor -%}
-  {#- The records of what dbt is about to build (`selected`) are marked unfinished in the same round trip. -#}
-  {%- set mark = dbt_self_heal.self_heal_unfinished_sql(selected, record_exists) if selected is not none else '' -%}
+  {#- The records of what dbt is about to build (`selected`) are marked unfinished in the same round trip
+      (self_heal_unfinished_sql, inline: a macro call costs its compile on every run). -#}
+  {%- set kinds = {'run': ['model'], 'build': ['model', 'seed'], 'seed': ['seed'], 'retry': ['model', 'seed']}.get(flags.WHICH, [])
+        if selected and record_exists else [] -%}
+  {%- set marked = [] -%}
+  {%- for uid in (selected or []) if kinds and uid in graph.nodes -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if node.resource_type in kinds and node.config.materialized != 'ephemeral' -%}
+      {%- do marked.append("'" ~ ((('' if (node.database or home) | lower == home else node.database ~ '.')
+                                   ~ node.schema ~ '.' ~ node.alias) | lower | replace("'", "''")) ~ "'") -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set mark = ("update " ~ record_relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = null"
+                  ~ " where relation in (" ~ marked | join(', ') ~ ") and not starts_with(fingerprint, 'unfinished:')")
+                 if marked else '' -%}
   {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list, mark) -%}
   {%- set digest = dbt_self_heal.self_heal_project_digest(found.files) -%}
   {%- set result = {'missing': [], 'wrong_kind': [], 'unrecorded': [], 'foreign_kinds': {}, 'stale': [], 'reasons': {},
