@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -235,13 +234,18 @@ def test_wait_for_db_also_covers_a_lock_taken_while_dbt_starts(workspace: Path) 
         lines.append(line)
         if line.startswith("selfheal: starting dbt"):
             break
-    holder = duckdb.connect(str(workspace / "simulation.duckdb"))  # dbt needs seconds before it opens the file
-    releaser = threading.Timer(8.0, holder.close)
-    releaser.start()
-    try:
+    # Another process takes the file now (dbt needs seconds before it opens it) and frees it 8 s later. It is a
+    # process of its own: a DuckDB connection in the test process would be inherited by nothing, but its
+    # signal state would be by every wrapper the later tests start.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(8); c.close()", str(workspace / "simulation.duckdb")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    with holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         output, _ = proc.communicate(timeout=300)
-    finally:
-        releaser.join()
+        holder.wait(timeout=60)
     output = "".join(lines) + output
     assert proc.returncode == 0, output
     assert "waiting (--wait-for-db), then starting dbt again" in output, output
