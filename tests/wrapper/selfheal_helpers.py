@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -48,6 +49,12 @@ def set_storage_version(path: Path, version: int) -> None:
     path.write_bytes(bytes(data))
 
 
+def default_sigint() -> None:
+    """In the child before exec: Ctrl-C as a terminal delivers it. A disposition the test worker inherited or
+    was left with (ignored SIGINT is kept across exec) must not decide whether the wrapper hears it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_until_dbt(command: str, workspace: Path, *, merge_stderr: bool = True) -> subprocess.Popen[str]:
     """Start `selfheal <command> --workspace W --plain` and return once it has printed that dbt is starting."""
     proc = subprocess.Popen(
@@ -56,6 +63,7 @@ def start_until_dbt(command: str, workspace: Path, *, merge_stderr: bool = True)
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
         text=True,
         env=cli_env(),
+        preexec_fn=default_sigint,
     )
     assert proc.stdout is not None
     for line in proc.stdout:
