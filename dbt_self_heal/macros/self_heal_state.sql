@@ -137,16 +137,12 @@
 {% macro self_heal_restore_unbuilt(selected, statuses) %}
   {%- if not dbt_self_heal.self_heal_record_table_ours() -%}{{ return(none) }}{%- endif -%}
   {%- set kinds = {'run': ['model'], 'build': ['model', 'seed'], 'seed': ['seed'], 'retry': ['model', 'seed']}.get(flags.WHICH, []) -%}
-  {%- set keys = [] -%}
+  {%- set unbuilt = [] -%}
   {%- for uid in selected if uid in graph.nodes and statuses.get(uid, 'skipped') == 'skipped' -%}
     {%- set node = graph.nodes[uid] -%}
-    {%- if node.resource_type in kinds and node.config.materialized != 'ephemeral' -%}
-      {%- do keys.append(dbt_self_heal.self_heal_sql_string(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias))) -%}
-    {%- endif -%}
+    {%- if node.resource_type in kinds and node.config.materialized != 'ephemeral' -%}{%- do unbuilt.append(uid) -%}{%- endif -%}
   {%- endfor -%}
-  {%- if not keys -%}{{ return(none) }}{%- endif -%}
-  {%- do run_query("update " ~ dbt_self_heal.self_heal_record_relation() ~ " set fingerprint = substr(fingerprint, 12)"
-      ~ " where relation in (" ~ keys | join(', ') ~ ") and starts_with(fingerprint, 'unfinished:')") -%}
+  {%- do dbt_self_heal.self_heal_mark_unfinished(unbuilt, mark=false) -%}
 {% endmacro %}
 
 {#- Whether the record table exists and is this package's: a project node of that name (refused when healing is on)
