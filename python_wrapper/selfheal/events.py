@@ -13,7 +13,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @dataclass(frozen=True)
 class HealEvent:
-    """One machine event of the on-run-start hook (see macros/self_heal/self_heal_emit.sql)."""
+    """One machine event of the on-run-start hook (see dbt_self_heal/macros/report/self_heal_emit.sql)."""
 
     kind: str  # step | heal_start | node | adopted | heal_skipped | heal_complete | heal_failed | previous_interrupted
     #          | status (run-operation dbt_self_heal.self_heal_status)

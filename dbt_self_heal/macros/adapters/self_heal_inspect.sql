@@ -1,0 +1,52 @@
+{#- The single check of a run: in ONE query, which of the given relations exist and of what kind, their fingerprint
+    records, and the size and modification time of the files fingerprints cover.
+    Returns {'relations': {key: 'table' | 'view'}, 'records': {key: {...}}, 'files': {path: 'size:mtime'}}. -#}
+{% macro self_heal_inspect(keys, record_relation=none, paths=[], before='') %}
+  {{ return(adapter.dispatch('self_heal_inspect', 'dbt_self_heal')(keys, record_relation, paths, before)) }}
+{% endmacro %}
+
+{% macro default__self_heal_inspect(keys, record_relation, paths, before) %}
+  {{ exceptions.raise_compiler_error("dbt_self_heal supports dbt-duckdb only (adapter '" ~ adapter.type()
+      ~ "'); set var self_heal_enabled: false to run without it.") }}
+{% endmacro %}
+
+{#- DuckDB's catalog functions answer in milliseconds (information_schema.tables is a wide view over them);
+    read_blob without its content column reads no file data, and skips paths that do not exist. `before`: a statement
+    run first in the same round trip (DuckDB runs every statement of the text and returns the last one's rows). -#}
+{% macro duckdb__self_heal_inspect(keys, record_relation, paths, before) %}
+  {%- set found = {'relations': {}, 'records': {}, 'files': {}} -%}
+  {%- set wanted = [] -%}
+  {%- for key in keys -%}{%- do wanted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
+  {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
+  {%- set sql -%}
+    {%- if before %}{{ before }};
+    {% endif -%}
+    select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files, null as verified from (
+      select lower(if(database_name = current_database(), '', database_name || '.') || schema_name || '.' || table_name)
+             as relation_key, 'table' as kind
+      from duckdb_tables()
+      union all
+      select lower(if(database_name = current_database(), '', database_name || '.') || schema_name || '.' || view_name),
+             'view' from duckdb_views() where not internal
+    ) where relation_key in {{ wanted }}
+    {%- if record_relation is not none %}
+    union all
+    select 'record', relation, fingerprint, parts, cast(built_at as varchar), files, verified_digest from {{ record_relation }}
+    where relation in {{ wanted }}
+    {%- endif %}
+    {%- if paths %}
+    union all
+    select 'file', filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar), null, null, null, null
+    from read_blob([{%- for path in paths -%}{{ dbt_self_heal.self_heal_sql_string(path) }}{{ ', ' if not loop.last }}{%- endfor -%}])
+    {%- endif %}
+  {%- endset -%}
+  {%- for what, key, value, parts, built_at, files, verified in run_query(sql).rows -%}
+    {%- if what == 'relation' -%}{%- do found.relations.update({key: value}) -%}
+    {%- elif what == 'record' -%}
+      {%- do found.records.update({key: {'fingerprint': value, 'parts': parts, 'built_at': built_at, 'files': files,
+                                        'verified': verified}}) -%}
+    {%- else -%}{%- do found.files.update({key: value}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(found) }}
+{% endmacro %}

@@ -1,0 +1,78 @@
+{#- The heal branch of the on-run-start hook (its own macro, so healthy runs never compile it). Order the missing
+    nodes, record the attempt, check everything that can be checked before building (inputs, sources, seed files,
+    buildability), then build node by node in DAG order inside ONE transaction opened and committed through dbt's
+    connection, so macros that run statements while a node compiles join it. Each node is compiled only after
+    everything it depends on exists, and materialized before the next is compiled. -#}
+{% macro self_heal_heal(needs, check, rebuild, adopt, readers, check_started) %}
+  {%- set plan = dbt_self_heal.self_heal_plan(rebuild) -%}
+  {%- set missing = plan.seeds + plan.models -%}
+  {%- set missing_names = dbt_self_heal.self_heal_names(missing) -%}
+  {%- set absent_names = dbt_self_heal.self_heal_names(check.missing) -%}
+  {%- set stale = dbt_self_heal.self_heal_stale_list(check, missing) -%}
+  {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
+  {#- Only a heal can follow an interruption (its transaction was rolled back), so healthy runs skip this query. -#}
+  {%- if check.state_exists -%}{%- do dbt_self_heal.self_heal_close_interrupted() -%}{%- endif -%}
+  {%- set described = [] -%}
+  {%- if absent_names -%}
+    {%- do described.append(absent_names | length ~ " missing (" ~ absent_names | join(', ') ~ ")") -%}
+  {%- endif -%}
+  {%- for item in stale -%}{%- do described.append(item.relation ~ " is stale: " ~ item.reason) -%}{%- endfor -%}
+  {#- dbt ends the run at a statement that fails inside the hook, so what to do then is said up front. -#}
+  {%- set on_failure = "if dbt stops with an error while these are built, nothing of them is kept: fix what the "
+      ~ "error names (the model is the one on the last '[n/m] building' line; if it says 'No space left on device' "
+      ~ "or 'File too large', free disk space), then rerun the same command." -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'heal_start', 'missing': absent_names, 'stale': stale,
+                         'remediation': on_failure,
+                         'relations': missing_names, 'needed_count': needs.needed | length,
+                         'seeds': dbt_self_heal.self_heal_names(plan.seeds),
+                         'models': dbt_self_heal.self_heal_names(plan.models),
+                         'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
+      ("initializing the workspace: " if not stale else "bringing the workspace up to date: ") ~ missing | length
+      ~ " of " ~ needs.needed | length ~ " needed relations to build: " ~ described | join('; ') ~ ". If it fails: "
+      ~ on_failure) -%}
+  {%- do plan.update({'stale': stale}) -%}
+  {%- do dbt_self_heal.self_heal_record_attempt(plan, check_started, missing_names, check.state_exists) -%}
+  {%- set run = dbt_self_heal.self_heal_start_run(plan, check_started, missing_names) -%}
+  {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
+
+  {%- set problems = dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
+                     + dbt_self_heal.self_heal_check_sources(missing) + dbt_self_heal.self_heal_check_between(missing, needs) -%}
+  {%- set seed_sql = {} -%}
+  {%- for uid in plan.seeds if not problems -%}
+    {%- set seed = dbt_self_heal.self_heal_seed_sql(graph.nodes[uid]) -%}
+    {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
+    {%- do seed_sql.update({uid: seed.sql}) -%}
+  {%- endfor -%}
+  {%- if problems -%}
+    {#- Nothing was built: the hook fails as a statement, dbt skips the selected nodes and on-run-end records it. -#}
+    {%- do run.update({'error': problems | join(' | ')}) -%}
+    {{ return("select error(" ~ dbt_self_heal.self_heal_sql_string(problems | join(' | ')) ~ ")") }}
+  {%- endif -%}
+
+  {%- do dbt_self_heal.self_heal_engine().update({'building': (selected_resources | list) + missing}) -%}
+  {#- Opening the transaction with a statement that auto-begins makes it dbt's: later statements join it. -#}
+  {%- call statement('self_heal_begin', auto_begin=true) -%}select 1{%- endcall -%}
+  {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
+  {%- set total = missing | length -%}
+  {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
+  {%- do dbt_self_heal.self_heal_advance(run, 'load_seeds', dbt_self_heal.self_heal_names(plan.seeds),
+                           "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
+  {%- for uid in plan.seeds -%}
+    {%- set started = dbt_self_heal.self_heal_node_started(uid, loop.index, total) -%}
+    {%- if uid not in check.missing -%}
+      {#- A stale seed is reloaded from scratch, so a changed column set needs no --full-refresh. -#}
+      {%- do adapter.drop_relation(dbt_self_heal.self_heal_existing_relation(graph.nodes[uid], check)) -%}
+    {%- endif -%}
+    {%- do dbt_self_heal.self_heal_load_seed(manifest.nodes[uid], seed_sql[uid]) -%}
+    {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
+  {%- endfor -%}
+  {%- do dbt_self_heal.self_heal_advance(run, 'build_foundation', dbt_self_heal.self_heal_names(plan.models),
+                           "Building foundation models (" ~ plan.models | length ~ ")..." if plan.models else none) -%}
+  {%- for uid in plan.models -%}
+    {%- set started = dbt_self_heal.self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
+    {%- set node = manifest.nodes[uid] -%}
+    {%- do dbt_self_heal.self_heal_materialize(node, dbt_self_heal.self_heal_compile(node).sql) -%}
+    {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
+  {%- endfor -%}
+  {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, adopt)) }}
+{% endmacro %}

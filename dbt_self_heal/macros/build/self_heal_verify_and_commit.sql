@@ -1,0 +1,70 @@
+{#- Inside the transaction: every planned relation exists; then the state row says completed and dbt commits. -#}
+{% macro self_heal_verify_and_commit(run, planned, check, adopt) %}
+  {%- do dbt_self_heal.self_heal_advance(run, 'verify', dbt_self_heal.self_heal_names(planned), "Verifying " ~ planned | length ~ " relations...") -%}
+  {%- set keys = [] -%}
+  {%- for uid in planned -%}
+    {%- set rel = dbt_self_heal.self_heal_relation(graph.nodes[uid]) -%}
+    {%- do keys.append(dbt_self_heal.self_heal_relation_key(rel.database, rel.schema, rel.identifier)) -%}
+  {%- endfor -%}
+  {%- set existing = dbt_self_heal.self_heal_inspect(keys).relations -%}
+  {%- set absent = [] -%}
+  {%- for uid in planned -%}
+    {%- if keys[loop.index0] not in existing -%}{%- do absent.append(graph.nodes[uid].name) -%}{%- endif -%}
+  {%- endfor -%}
+  {%- if absent -%}
+    {{ exceptions.raise_compiler_error("self_heal verification failed: " ~ absent | join(', ')
+        ~ " still missing after the build; nothing was committed. Check these models' materialization, then rerun.") }}
+  {%- endif -%}
+  {#- A node between selected nodes was built from what its selected parents held before this run, which dbt
+      rebuilds next: its record says so (self_heal_between_fingerprints) and is never taken on the fast path. -#}
+  {%- set between = planned | select('in', check.between) | list -%}
+  {%- set honest = dbt_self_heal.self_heal_between_fingerprints(between, check) if between else {} -%}
+  {%- set unverified = [] -%}
+  {%- for uid, value in honest.items() if value.fingerprint != check.fingerprints[uid].fingerprint -%}
+    {%- do unverified.append(uid) -%}
+  {%- endfor -%}
+  {#- Kept in the check: what dbt builds from them in this run is recorded from them (self_heal_finalize). -#}
+  {%- do check.fingerprints.update(honest) -%}
+  {%- set fingerprints = check.fingerprints -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(planned | reject('in', unverified) | list, fingerprints, check.files,
+                                                     check.hashes, 'self_heal', check.record_exists, check.digest) -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(unverified, fingerprints, check.files, check.hashes,
+                                                     'self_heal', check.record_exists, none) -%}
+  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, dbt_self_heal.self_heal_adopted_fingerprints(adopt, check),
+                                                     check.files, check.hashes, 'adopted', true, check.digest) -%}
+  {%- if not check.get('kept') -%}
+    {%- set verified = [] -%}
+    {%- for uid, key in check['keys'].items() if uid not in unverified and uid not in check.get('held', []) -%}{%- do verified.append(key) -%}{%- endfor -%}
+    {%- do dbt_self_heal.self_heal_record_verified(verified, check.digest) -%}
+  {%- endif -%}
+  {#- Nodes with post-hooks that run after the commit stay marked unfinished until those hooks succeed, so a
+      failing one (an export, a CHECKPOINT) is run again, with its node, by the next run. -#}
+  {%- set after_commit = [] -%}
+  {%- for uid in planned if graph.nodes[uid].config.get('post-hook') -%}
+    {%- for hook in graph.nodes[uid].config.get('post-hook') if not hook.get('transaction', true) and uid not in after_commit -%}
+      {%- do after_commit.append(uid) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- do dbt_self_heal.self_heal_mark_unfinished(after_commit) -%}
+  {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
+  {%- set now = dbt_self_heal.self_heal_now() -%}
+  {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "
+      ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ ", duration_seconds = epoch(" ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ " - started_at)"
+      ~ ", relations_healed = " ~ dbt_self_heal.self_heal_sql_string(tojson(dbt_self_heal.self_heal_names(planned)))
+      ~ ", steps = " ~ dbt_self_heal.self_heal_sql_string(tojson(run.steps))
+      ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(invocation_id)) -%}
+  {%- do adapter.commit() -%}
+  {%- do run.update({'state': 'completed'}) -%}
+  {%- if after_commit -%}
+    {%- do dbt_self_heal.self_heal_run_after_commit(after_commit) -%}
+    {%- do dbt_self_heal.self_heal_mark_unfinished(after_commit, mark=false) -%}
+  {%- endif -%}
+  {%- set duration = dbt_self_heal.self_heal_seconds_since(run.started_at) -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
+                         'seeds': run.plan.seeds | length, 'models': run.plan.models | length,
+                         'started_at': run.started_at, 'completed_at': dbt_self_heal.self_heal_now(), 'duration_seconds': duration},
+      ("initialization complete" if not run.plan.stale else "workspace up to date") ~ ": built and verified "
+      ~ run.plan.seeds | length ~ " seeds and "
+      ~ run.plan.models | length ~ " models in " ~ duration ~ "s; continuing with the run") -%}
+  {{ return('') }}
+{% endmacro %}

@@ -1,0 +1,31 @@
+{#- External files the nodes to build read (meta.self_heal.inputs: names of vars holding file paths) must exist. -#}
+{% macro self_heal_check_inputs(node_ids) %}
+  {%- set wanted = [] -%}
+  {%- for uid in node_ids -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- set declared = ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs', []) -%}
+    {#- `inputs: census_path` (one name, not a list) is read as the list of that one name. -#}
+    {%- for var_name in ([declared] if declared is string else declared) -%}
+      {%- do wanted.append((var_name, var(var_name, none), node.name)) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- set problems = [] -%}
+  {%- if wanted | length == 0 -%}{{ return(problems) }}{%- endif -%}
+  {%- set sql -%}
+    {%- for var_name, path, _ in wanted -%}
+      select {{ loop.index0 }} as i, (select count(*) from glob({{ dbt_self_heal.self_heal_sql_string(path or '') }})) as n
+      {{ 'union all' if not loop.last }}
+    {% endfor -%}
+  {%- endset -%}
+  {%- for row in run_query(sql).rows -%}
+    {%- set var_name, path, model = wanted[row[0]] -%}
+    {%- if path is none or path == '' -%}
+      {%- do problems.append("var '" ~ var_name ~ "' is not set but model " ~ model ~ " reads the file it names. "
+          ~ "Set it in dbt_project.yml vars or pass --vars '{" ~ var_name ~ ": path/to/file}'.") -%}
+    {%- elif row[1] == 0 -%}
+      {%- do problems.append("input file not found: " ~ path ~ " (var '" ~ var_name ~ "', read by model " ~ model
+          ~ "). Put the file there or pass --vars '{" ~ var_name ~ ": path/to/file}'.") -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(problems) }}
+{% endmacro %}

@@ -1,0 +1,88 @@
+{% macro self_heal_node_values(frame) %}
+  {%- set engine = dbt_self_heal.self_heal_engine() -%}
+  {%- set node = frame.node -%}
+  {%- set model = node.to_dict(omit_none=true) -%}
+  {#- As dbt does for the model variable: contract types aliased to the adapter's type names. -#}
+  {%- if node.contract is defined and node.contract.alias_types -%}
+    {%- for column in model.get('columns', {}).values() if column.get('data_type') -%}
+      {%- do column.update({'data_type': api.Column.translate_type(column.data_type)}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {#- As dbt's compiler does: a foreign key's `to: ref(...)` / `source(...)` becomes the relation's name. -#}
+  {%- set constraint_lists = [model.get('constraints', [])] -%}
+  {%- for column in model.get('columns', {}).values() -%}{%- do constraint_lists.append(column.get('constraints', [])) -%}{%- endfor -%}
+  {%- for constraints in constraint_lists -%}
+    {%- for constraint in constraints if constraint.get('type') == 'foreign_key' and constraint.get('to') -%}
+      {%- set target_node = engine.manifest.find_node_from_ref_or_source(constraint.to) -%}
+      {%- if target_node is none -%}
+        {{ exceptions.raise_compiler_error("Model '" ~ node.unique_id ~ "': the foreign key target " ~ constraint.to
+            ~ " matches no node") }}
+      {%- endif -%}
+      {%- do constraint.update({'to': api.Relation.create_from(engine.config, target_node) | string}) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- if frame.sql is not none -%}
+    {%- do model.update({'compiled_code': frame.sql, 'compiled_sql': frame.sql, 'compiled': true,
+                         'extra_ctes_injected': true}) -%}
+  {%- endif -%}
+  {%- set pre_hooks = [] -%}
+  {%- set post_hooks = [] -%}
+  {%- for hook in node.config.pre_hook -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {#- Post-hooks dbt runs after the node's commit (transaction: false, after_commit) run after the heal's commit
+      (self_heal_run_after_commit): inside its one transaction they would see uncommitted work or be refused
+      (CHECKPOINT). Pre-hooks marked before_begin run in place, inside the transaction. -#}
+  {%- for hook in node.config.post_hook if hook.transaction -%}{%- do post_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {%- set config = namespace(get=dbt_self_heal.self_heal_config_get, require=dbt_self_heal.self_heal_config_require, set=dbt_self_heal.self_heal_config_set,
+                          meta_get=dbt_self_heal.self_heal_config_meta_get, meta_require=dbt_self_heal.self_heal_config_meta_require,
+                          persist_relation_docs=dbt_self_heal.self_heal_config_persist_relation_docs,
+                          persist_column_docs=dbt_self_heal.self_heal_config_persist_column_docs) -%}
+  {#- dbt's ref/source as `builtins` has them; a project's own `ref` or `source` macro (which calls
+      builtins.ref) stays in front of them, as it does when dbt compiles the node. -#}
+  {%- set hook_builtins = engine.hook_values.builtins or {} -%}
+  {%- set builtins = {} -%}
+  {%- do builtins.update(hook_builtins) -%}
+  {%- do builtins.update({'ref': dbt_self_heal.self_heal_node_ref, 'source': dbt_self_heal.self_heal_node_source}) -%}
+  {%- set ref = dbt_self_heal.self_heal_node_ref
+      if hook_builtins.ref is not defined or engine.hook_values.ref is sameas hook_builtins.ref
+      else engine.hook_values.ref -%}
+  {%- set source = dbt_self_heal.self_heal_node_source
+      if hook_builtins.source is not defined or engine.hook_values.source is sameas hook_builtins.source
+      else engine.hook_values.source -%}
+  {%- set values = {} -%}
+  {#- A node of another package sees that package's macros first, unqualified (dbt's MacroNamespace puts the
+      node's own package before the root project); names swapped in for one are put back for the next. -#}
+  {%- set swapped = engine.setdefault('package_macro_names', {}) -%}
+  {%- for name in swapped -%}{%- do values.update({name: engine.hook_values.get(name)}) -%}{%- endfor -%}
+  {%- set package = node.package_name -%}
+  {%- if package != engine.config.project_name and context.get(package) is mapping -%}
+    {%- for name, macro in context[package].items() -%}
+      {%- if name not in swapped -%}
+        {%- do swapped.update({name: true}) -%}
+        {%- if name not in engine.hook_values -%}{%- do engine.hook_values.update({name: context.get(name)}) -%}{%- endif -%}
+      {%- endif -%}
+      {%- do values.update({name: macro}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {#- selected_resources: what this run builds, the heal's plan included (dbt-duckdb replaces a table that a foreign
+      key references only when the referencing model is rebuilt in the same run). -#}
+  {%- do values.update({
+      'model': model,
+      'this': api.Relation.create_from(engine.config, node),
+      'builtins': builtins,
+      'config': config,
+      'self_heal_config_call': engine.hook_values.config,
+      'ref': ref,
+      'source': source,
+      'var': dbt_self_heal.self_heal_node_var,
+      'database': node.database,
+      'schema': node.schema,
+      'pre_hooks': pre_hooks,
+      'post_hooks': post_hooks,
+      'sql': frame.sql,
+      'compiled_code': frame.sql,
+      'write': dbt_self_heal.self_heal_noop,
+      'defer_relation': none,
+      'selected_resources': engine.get('building') or engine.hook_values.selected_resources,
+  }) -%}
+  {{ return(values) }}
+{% endmacro %}

@@ -1,0 +1,48 @@
+{#- What to rebuild: missing, wrong-kind and stale relations, and, by var self_heal_unrecorded ('rebuild', the
+    default, or 'adopt'), relations without a record. Incremental models and snapshots without a record are always
+    adopted: their rows may hold history that only they have. Adopted relations get their current fingerprint
+    recorded (and, when they are of another kind than the node's materialization leaves, that kind, which the kind
+    check then accepts). -#}
+{% macro self_heal_rebuild_set(check, settings) %}
+  {%- if flags.EMPTY -%}
+    {#- Plain `dbt --empty` never touches a relation it does not select: only missing ones are built (empty);
+        existing ones are kept, whatever their records say, and stay unverified for the next full run. -#}
+    {%- do check.update({'kept': check.wrong_kind + check.stale + check.unrecorded, 'held': [], 'lost': []}) -%}
+    {{ return({'rebuild': check.missing, 'adopt': []}) }}
+  {%- endif -%}
+  {%- set rebuild = check.missing + check.wrong_kind -%}
+  {#- Running an incremental model again is safe only when it replaces what it adds (a unique_key, with a
+      strategy other than append); one that appends would add its rows a second time when the run that should
+      process them comes. Such a stale incremental is held as it is, and said so. -#}
+  {%- set held = [] -%}
+  {%- for uid in check.stale -%}
+    {%- set config = graph.nodes[uid].config -%}
+    {%- if config.materialized == 'incremental'
+          and (not config.get('unique_key') or config.get('incremental_strategy') == 'append') -%}
+      {%- do held.append(uid) -%}
+    {%- else -%}
+      {%- do rebuild.append(uid) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {#- A missing incremental model that has a record was built here before: it may have held rows that earlier
+      runs added (other simulation years), which rebuilding it from one run cannot bring back. -#}
+  {%- set lost = [] -%}
+  {%- for uid in check.missing if graph.nodes[uid].config.materialized == 'incremental'
+                                 and check.records.get(check['keys'][uid]) is not none -%}
+    {%- do lost.append(uid) -%}
+  {%- endfor -%}
+  {%- do check.update({'held': held, 'lost': lost}) -%}
+  {%- set adopt = [] -%}
+  {%- for uid in check.unrecorded -%}
+    {%- if settings.unrecorded == 'rebuild' and graph.nodes[uid].config.materialized != 'incremental'
+          and graph.nodes[uid].resource_type != 'snapshot' -%}
+      {%- do rebuild.append(uid) -%}
+      {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks)"
+          ~ ("; it is a " ~ check.foreign_kinds[uid] ~ " but " ~ graph.nodes[uid].name ~ " is materialized as "
+             ~ graph.nodes[uid].config.materialized if uid in check.foreign_kinds else "")}) -%}
+    {%- else -%}
+      {%- do adopt.append(uid) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return({'rebuild': rebuild, 'adopt': adopt}) }}
+{% endmacro %}

@@ -1,0 +1,15 @@
+{#- Mark (or unmark) the records of these nodes unfinished: a mark makes the next run rebuild them. -#}
+{% macro self_heal_mark_unfinished(node_ids, mark=true) %}
+  {%- set keys = [] -%}
+  {%- for uid in node_ids -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- do keys.append(dbt_self_heal.self_heal_sql_string(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias))) -%}
+  {%- endfor -%}
+  {%- if not keys -%}{{ return(none) }}{%- endif -%}
+  {%- set sql = "update " ~ dbt_self_heal.self_heal_record_relation() ~ " set "
+      ~ ("fingerprint = 'unfinished:' || fingerprint, verified_digest = null" if mark else "fingerprint = substr(fingerprint, 12)")
+      ~ " where relation in (" ~ keys | join(', ') ~ ") and " ~ ("not " if mark else "")
+      ~ "starts_with(fingerprint, 'unfinished:')" -%}
+  {#- Unmarking happens after the heal's commit: on its own, committed at once (no transaction is open). -#}
+  {%- call statement('self_heal_mark', auto_begin=mark) -%}{{ sql }}{%- endcall -%}
+{% endmacro %}

@@ -1,0 +1,25 @@
+{#- Record the current fingerprints of relations just built (`built_by`: self_heal, dbt or adopted). -#}
+{% macro self_heal_record_fingerprints(node_ids, fingerprints, stats, hashes, built_by, record_exists, digest) %}
+  {%- if not node_ids -%}{{ return(none) }}{%- endif -%}
+  {%- if not record_exists -%}
+    {%- do run_query(dbt_self_heal.self_heal_record_ddl()) -%}
+    {%- do adapter.cache_added(dbt_self_heal.self_heal_record_relation()) -%}
+  {%- endif -%}
+  {%- set now = dbt_self_heal.self_heal_sql_timestamp(dbt_self_heal.self_heal_now()) -%}
+  {%- set rows = [] -%}
+  {%- for uid in node_ids -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- set files = {} -%}
+    {%- for path in dbt_self_heal.self_heal_node_files(node).values() -%}
+      {%- do files.update({path: [stats.get(path), hashes.get(path)]}) -%}
+    {%- endfor -%}
+    {%- do rows.append("(" ~ dbt_self_heal.self_heal_sql_string(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias))
+        ~ ", " ~ dbt_self_heal.self_heal_sql_string(uid)
+        ~ ", " ~ dbt_self_heal.self_heal_sql_string(fingerprints[uid].fingerprint)
+        ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(fingerprints[uid].parts, sort_keys=true))
+        ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(files)) ~ ", " ~ now
+        ~ ", " ~ dbt_self_heal.self_heal_sql_string(invocation_id) ~ ", " ~ dbt_self_heal.self_heal_sql_string(built_by)
+        ~ ", " ~ ('null' if digest is none else dbt_self_heal.self_heal_sql_string(digest)) ~ ")") -%}
+  {%- endfor -%}
+  {%- do run_query("insert or replace into " ~ dbt_self_heal.self_heal_record_relation() ~ " values\n" ~ rows | join(",\n")) -%}
+{% endmacro %}

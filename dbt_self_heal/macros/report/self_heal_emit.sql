@@ -1,0 +1,12 @@
+{#- Progress output: a human line for analysts and a machine event `self_heal <json>` for wrappers. -#}
+{% macro self_heal_emit(event, message=none) %}
+  {%- set payload = {'event': event.pop('event')} -%}
+  {%- do payload.update(event) -%}
+  {%- do payload.update({'invocation_id': invocation_id, 'emitted_at': dbt_self_heal.self_heal_now()}) -%}
+  {%- if message -%}
+    {%- do payload.update({'message': message}) -%}
+    {%- do log('Self-heal: ' ~ message, info=true) -%}
+  {%- endif -%}
+  {#- JSON-format runs are read by machines, so the event goes to stdout; text runs keep it in the debug log. -#}
+  {%- do log('self_heal ' ~ tojson(payload), info=(flags.LOG_FORMAT == 'json')) -%}
+{% endmacro %}

@@ -1,0 +1,22 @@
+{#- The one place where self-healing settings and their defaults live (dbt_self_heal/README.md, "Settings").
+    Each is a var, set globally or scoped to the package (`vars: {dbt_self_heal: {...}}`) in the consumer's project. -#}
+{% macro self_heal_settings() %}
+  {%- set unrecorded = var('self_heal_unrecorded', 'rebuild') | string | lower -%}
+  {%- if unrecorded not in ['rebuild', 'adopt'] -%}
+    {{ exceptions.raise_compiler_error("var self_heal_unrecorded is '" ~ unrecorded ~ "'; set it to "
+        ~ "'rebuild' (the default) or 'adopt' in dbt_project.yml vars or --vars.") }}
+  {%- endif -%}
+  {#- DuckDB matches schema names in any case, dbt's relation cache does not: the target schema named in another
+      case is the target schema as dbt knows it. -#}
+  {%- set state_schema = var('self_heal_state_schema', target.schema) | string -%}
+  {%- set state_schema = target.schema if state_schema | lower == target.schema | lower else state_schema -%}
+  {{ return({
+      'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
+      'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
+      'state_schema': state_schema,
+      'state_table': var('self_heal_state_table', 'self_heal_state'),
+      'record_table': var('self_heal_record_table', 'self_heal_fingerprints'),
+      'unrecorded': unrecorded,
+      'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
+  }) }}
+{% endmacro %}

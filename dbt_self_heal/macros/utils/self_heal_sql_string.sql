@@ -1,0 +1,3 @@
+{% macro self_heal_sql_string(text) %}
+  {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
+{% endmacro %}
