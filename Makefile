@@ -9,7 +9,7 @@ YEAR ?= 2025
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
-.PHONY: help venv demo test lint reliability bench clean
+.PHONY: help venv demo test lint reliability bench wheel-check clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,21 @@ reliability: $(STAMP) ## Fault-injection suites (kill, concurrency, corruption, 
 
 bench: $(STAMP) ## Benchmarks: writes bench/results.json and bench/results.png and prints the table
 	$(BIN)/python bench/run.py
+
+wheel-check: $(STAMP) ## Build the wheel, install it in a new venv (pinned) and run `selfheal simulate` from a project copy
+	rm -rf dist build
+	$(BIN)/pip wheel --quiet --no-deps -w dist .
+	@set -euo pipefail; tmp=$$(mktemp -d -t selfheal-wheel-XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	  $(PYTHON) -m venv "$$tmp/venv"; \
+	  "$$tmp/venv/bin/pip" install --quiet -c requirements.lock dist/*.whl; \
+	  mkdir -p "$$tmp/project/tests"; \
+	  cp -R dbt_project.yml profiles.yml packages.yml package-lock.yml dbt_self_heal macros models seeds data \
+	    "$$tmp/project/"; cp -R tests/dbt "$$tmp/project/tests/"; \
+	  echo "wheel-check: $$(ls dist/*.whl) installed in $$tmp/venv; running selfheal from $$tmp/project"; \
+	  cd "$$tmp/project" && env -u PLANALIGN_PROJECT_DIR -u PLANALIGN_DB_PATH \
+	    "$$tmp/venv/bin/selfheal" simulate --workspace ws --plain && \
+	  "$$tmp/venv/bin/selfheal" status --workspace ws && \
+	  echo "wheel-check: OK (the installed wheel ran the project in its current directory)"
 
 clean: ## Remove build output, demo workspaces and caches (never a database outside workspaces/)
 	rm -rf target logs workspaces dbt_packages .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,7 @@ WorkspaceOpt = Annotated[
 ]
 ProjectOpt = Annotated[
     Path | None,
-    typer.Option(help="dbt project dir (default: $PLANALIGN_PROJECT_DIR or the repo holding this package)."),
+    typer.Option(help="dbt project dir (default: $PLANALIGN_PROJECT_DIR, else the current directory)."),
 ]
 CensusOpt = Annotated[
     Path | None,

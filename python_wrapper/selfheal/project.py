@@ -19,20 +19,28 @@ DEFAULT_YEAR = (
 DEFAULT_CENSUS = "data/census.csv"  # dbt_project.yml vars.census_path, relative to the project dir
 
 
+PROJECT_DIR_ENV = "PLANALIGN_PROJECT_DIR"
+
+
 def resolve_project_dir(project_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The dbt project a command runs: the explicit argument (--project-dir), else $PLANALIGN_PROJECT_DIR, else the
+    current directory, as dbt itself does (cwd, or DBT_PROJECT_DIR). Never where this package is installed: an
+    installed wheel lives in a venv, far from any project."""
     if project_dir is not None:
         return Path(project_dir).expanduser().absolute()
-    env = os.environ.get("PLANALIGN_PROJECT_DIR")
+    env = os.environ.get(PROJECT_DIR_ENV)
     if env:
         return Path(env).expanduser().absolute()
-    return Path(__file__).resolve().parents[2]
+    return Path.cwd()
 
 
 def check_project(project_dir: Path) -> None:
     if not (project_dir / "dbt_project.yml").is_file():
         raise ProfileError(
-            f"no dbt_project.yml in project dir {project_dir}.",
-            "pass --project-dir (or set PLANALIGN_PROJECT_DIR) to the dbt project holding dbt_project.yml.",
+            f"no dbt_project.yml in project dir {project_dir} (the project dir is --project-dir, else "
+            f"${PROJECT_DIR_ENV}, else the current directory).",
+            "run selfheal from the dbt project's directory (the one holding dbt_project.yml), or pass "
+            f"--project-dir (or set {PROJECT_DIR_ENV}) to it.",
         )
     if not (project_dir / "profiles.yml").is_file():
         raise ProfileError(

@@ -8,16 +8,18 @@ from pathlib import Path
 import pytest
 
 from tests.harness import copy_project
-from tests.wrapper.selfheal_helpers import SELFHEAL, Runner, cli_env
+from tests.wrapper.selfheal_helpers import PROJECT, SELFHEAL, Runner, cli_env
 
 
 @pytest.fixture
 def selfheal() -> Runner:
-    """Run `selfheal <args>` to completion; returns the CompletedProcess (stdout+stderr captured)."""
+    """Run `selfheal <args>` to completion from the reference project's directory (its default project dir);
+    returns the CompletedProcess (stdout+stderr captured)."""
 
     def run(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(SELFHEAL), *map(str, args)],
+            cwd=PROJECT,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -59,6 +59,7 @@ def start_until_dbt(command: str, workspace: Path, *, merge_stderr: bool = True)
     """Start `selfheal <command> --workspace W --plain` and return once it has printed that dbt is starting."""
     proc = subprocess.Popen(
         [str(SELFHEAL), command, "--workspace", str(workspace), "--plain"],
+        cwd=PROJECT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
         text=True,

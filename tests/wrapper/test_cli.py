@@ -95,6 +95,7 @@ def test_three_concurrent_simulations_initialize_exactly_once(workspace: Path) -
             stderr=subprocess.STDOUT,
             text=True,
             env=cli_env(),
+            cwd=PROJECT,
         )
         for _ in range(3)
     ]
@@ -109,7 +110,7 @@ def test_first_line_appears_within_two_seconds(workspace: Path) -> None:
     started = time.monotonic()
     proc = subprocess.Popen(
         [str(SELFHEAL), "simulate", "--workspace", str(workspace), "--min-free-mb", "1e12"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), cwd=PROJECT,
     )  # fmt: skip
     assert proc.stdout is not None
     first = proc.stdout.readline()
@@ -226,7 +227,7 @@ def test_wait_for_db_also_covers_a_lock_taken_while_dbt_starts(workspace: Path) 
     --wait-for-db the wrapper waits for it and starts dbt again instead of failing with SH001."""
     proc = subprocess.Popen(
         [str(SELFHEAL), "init", "--workspace", str(workspace), "--plain", "--wait-for-db"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cli_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=cli_env(), cwd=PROJECT,
     )  # fmt: skip
     assert proc.stdout is not None
     lines = []
