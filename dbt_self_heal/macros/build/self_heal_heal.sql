@@ -35,8 +35,9 @@
   {%- set run = dbt_self_heal.self_heal_start_run(plan, check_started, missing_names) -%}
   {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
+  {%- set unsure_sources = {} -%}
   {%- set problems = dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
-                     + dbt_self_heal.self_heal_check_sources(missing) + dbt_self_heal.self_heal_check_between(missing, needs) -%}
+                     + dbt_self_heal.self_heal_check_sources(missing, unsure_sources) + dbt_self_heal.self_heal_check_between(missing, needs) -%}
   {%- set seed_sql = {} -%}
   {%- for uid in plan.seeds if not problems -%}
     {%- set seed = dbt_self_heal.self_heal_seed_sql(graph.nodes[uid]) -%}
@@ -71,7 +72,11 @@
   {%- for uid in plan.models -%}
     {%- set started = dbt_self_heal.self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
     {%- set node = manifest.nodes[uid] -%}
-    {%- do dbt_self_heal.self_heal_materialize(node, dbt_self_heal.self_heal_compile(node).sql) -%}
+    {%- set compiled = dbt_self_heal.self_heal_compile(node).sql -%}
+    {%- if uid in unsure_sources -%}
+      {%- do dbt_self_heal.self_heal_check_compiled_sources(node, compiled, unsure_sources[uid]) -%}
+    {%- endif -%}
+    {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
   {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, adopt)) }}
