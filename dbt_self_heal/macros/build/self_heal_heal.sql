@@ -3,12 +3,11 @@
     buildability), then build node by node in DAG order inside ONE transaction opened and committed through dbt's
     connection, so macros that run statements while a node compiles join it. Each node is compiled only after
     everything it depends on exists, and materialized before the next is compiled. -#}
-{% macro self_heal_heal(needs, check, rebuild, adopt, readers, check_started) %}
-  {%- set plan = dbt_self_heal.self_heal_plan(rebuild) -%}
-  {%- set missing = plan.seeds + plan.models -%}
+{% macro self_heal_heal(needs, check, plan, readers, check_started) %}
+  {%- set missing = plan.rebuild -%}
   {%- set missing_names = dbt_self_heal.self_heal_names(missing) -%}
   {%- set absent_names = dbt_self_heal.self_heal_names(check.missing) -%}
-  {%- set stale = dbt_self_heal.self_heal_stale_list(check, missing) -%}
+  {%- set stale = plan.stale -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
   {#- Only a heal can follow an interruption (its transaction was rolled back), so healthy runs skip this query. -#}
   {%- if check.state_exists -%}{%- do dbt_self_heal.self_heal_close_interrupted() -%}{%- endif -%}
@@ -30,9 +29,10 @@
       ("initializing the workspace: " if not stale else "bringing the workspace up to date: ") ~ missing | length
       ~ " of " ~ needs.needed | length ~ " needed relations to build: " ~ described | join('; ') ~ ". If it fails: "
       ~ on_failure) -%}
-  {%- do plan.update({'stale': stale}) -%}
-  {%- do dbt_self_heal.self_heal_record_attempt(plan, check_started, missing_names, check.state_exists) -%}
-  {%- set run = dbt_self_heal.self_heal_start_run(plan, check_started, missing_names) -%}
+  {#- What the state row keeps of the plan: what is built, in order, and why. -#}
+  {%- set recorded = {'seeds': plan.seeds, 'models': plan.models, 'stale': stale} -%}
+  {%- do dbt_self_heal.self_heal_record_attempt(recorded, check_started, missing_names, check.state_exists) -%}
+  {%- set run = dbt_self_heal.self_heal_start_run(recorded, check_started, missing_names) -%}
   {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
   {%- set unsure_sources = {} -%}
@@ -79,5 +79,5 @@
     {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
-  {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, adopt)) }}
+  {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, plan.adopt)) }}
 {% endmacro %}

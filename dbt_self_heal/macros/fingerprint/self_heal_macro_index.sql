@@ -5,10 +5,10 @@
     macros, and the vars they read (`reads`) part of every node's vars. Replacements of dbt's test macros (generic
     tests, unit tests) build no relation and are left out. -#}
 {% macro self_heal_macro_index(manifest) %}
-  {%- set key = '_self_heal_macro_index' -%}
-  {%- if key in graph and graph[key].invocation_id == invocation_id -%}{{ return(graph[key]) }}{%- endif -%}
+  {%- set shared = dbt_self_heal.self_heal_run_state() -%}
+  {%- if shared.macro_index is not none -%}{{ return(shared.macro_index) }}{%- endif -%}
   {%- set skip = ['dbt', 'dbt_' ~ adapter.type(), 'dbt_self_heal'] -%}
-  {%- set index = {'names': {}, 'overrides': {}, 'reads': [], 'invocation_id': invocation_id,
+  {%- set index = {'names': {}, 'overrides': {}, 'reads': [],
                    'project': dbt_self_heal.self_heal_resolver().config.project_name} -%}
   {%- set texts = [] -%}
   {%- for macro in manifest.macros.values() if macro.package_name not in skip -%}
@@ -21,6 +21,6 @@
     {%- endif -%}
   {%- endfor -%}
   {%- do index.update({'reads': dbt_self_heal.self_heal_reads(texts | join('\n'))}) -%}
-  {%- do graph.update({key: index}) -%}
+  {%- do shared.update({'macro_index': index}) -%}
   {{ return(index) }}
 {% endmacro %}

@@ -40,14 +40,13 @@
     {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
   {%- endif -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
-  {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings)
-        if check.missing or check.wrong_kind or check.stale or check.unrecorded else {'rebuild': [], 'adopt': []} -%}
-  {%- set rebuild, adopt = decided.rebuild, decided.adopt -%}
-  {%- if check.get('lost') -%}{{ return(dbt_self_heal.self_heal_refuse_lost(check, check_started)) }}{%- endif -%}
-  {%- if check.get('held') -%}{%- do dbt_self_heal.self_heal_hold(check) -%}{%- endif -%}
-  {#- For the on-run-end hook of this invocation (an in-process runner may reuse the manifest, and its graph). -#}
-  {%- do check.update({'invocation_id': invocation_id, 'selected': selected, 'between': needs.between}) -%}
-  {%- do graph.update({'_self_heal_check': check}) -%}
+  {%- set plan = dbt_self_heal.self_heal_plan(check, settings)
+        if check.missing or check.wrong_kind or check.stale or check.unrecorded else none -%}
+  {%- if plan and plan.lost -%}{{ return(dbt_self_heal.self_heal_refuse_lost(check, check_started)) }}{%- endif -%}
+  {%- if plan and plan.held -%}{%- do dbt_self_heal.self_heal_hold(check) -%}{%- endif -%}
+  {#- For the on-run-end hook of this invocation. -#}
+  {%- do check.update({'selected': selected, 'between': needs.between}) -%}
+  {%- do dbt_self_heal.self_heal_run_state().update({'check': check}) -%}
 
   {#- Selected nodes that read external files are checked too: a run must not start without its inputs. -#}
   {%- set readers = [] -%}
@@ -57,10 +56,10 @@
     {%- endif -%}
   {%- endfor -%}
 
-  {%- if rebuild -%}
-    {{ return(dbt_self_heal.self_heal_heal(needs, check, rebuild, adopt, readers, check_started)) }}
+  {%- if plan and plan.rebuild -%}
+    {{ return(dbt_self_heal.self_heal_heal(needs, check, plan, readers, check_started)) }}
   {%- endif -%}
-  {%- if adopt -%}{%- do dbt_self_heal.self_heal_adopt(adopt, check) -%}{%- endif -%}
+  {%- if plan and plan.adopt -%}{%- do dbt_self_heal.self_heal_adopt(plan.adopt, check) -%}{%- endif -%}
   {%- if not check.verified and check.record_exists and not check.get('kept') -%}
     {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
     {%- set keys = [] -%}

@@ -2,8 +2,9 @@
     dbt has rolled the healing transaction back, so the database is as it was before the run. -#}
 {% macro self_heal_finalize(wired_by='consumer') %}
   {%- if not execute -%}{{ return('') }}{%- endif -%}
-  {%- set run = graph.get('_self_heal_run') -%}
-  {%- if run is not none and run.invocation_id == invocation_id and run.state == 'in_progress' -%}
+  {%- set shared = dbt_self_heal.self_heal_run_state() -%}
+  {%- set run = shared.run -%}
+  {%- if run is not none and run.state == 'in_progress' -%}
     {%- do dbt_self_heal.self_heal_record_failure(run) -%}
   {%- endif -%}
   {%- set built = [] -%}
@@ -14,12 +15,12 @@
   {%- if wired_by == 'package' and not dbt_self_heal.self_heal_settings().package_hooks -%}
     {#- The consumer's own on-run-end (dbt runs the root project's hooks first) records what dbt built; when it did
         not run, nothing did, so the records of those relations can no longer be trusted. -#}
-    {%- if built and graph.get('_self_heal_finalized') != invocation_id -%}{%- do dbt_self_heal.self_heal_forget(built) -%}{%- endif -%}
+    {%- if built and not shared.finalized -%}{%- do dbt_self_heal.self_heal_forget(built) -%}{%- endif -%}
     {{ return('') }}
   {%- endif -%}
-  {%- do graph.update({'_self_heal_finalized': invocation_id}) -%}
-  {%- set check = graph.get('_self_heal_check') -%}
-  {%- if check is none or check.invocation_id != invocation_id -%}
+  {%- do shared.update({'finalized': true}) -%}
+  {%- set check = shared.check -%}
+  {%- if check is none -%}
     {#- No check ran (healing switched off with self_heal_enabled: false): dbt may have rebuilt relations from
         other inputs than their records say, so their records are dropped and the next run with healing on treats
         them as unrecorded (var self_heal_unrecorded) instead of trusting a stale record. -#}

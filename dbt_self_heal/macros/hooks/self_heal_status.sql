@@ -12,8 +12,8 @@
   {%- endfor -%}
   {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected) -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers) -%}
-  {%- set plan = dbt_self_heal.self_heal_plan(dbt_self_heal.self_heal_rebuild_set(check, settings).rebuild) -%}
-  {%- set stale = dbt_self_heal.self_heal_stale_list(check, plan.seeds + plan.models) -%}
+  {%- set plan = dbt_self_heal.self_heal_plan(check, settings) -%}
+  {%- set stale = plan.stale -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'status', 'needed': dbt_self_heal.self_heal_names(needs.needed),
         'missing': dbt_self_heal.self_heal_names(check.missing), 'stale': stale,
         'unrecorded': dbt_self_heal.self_heal_names(check.unrecorded)},

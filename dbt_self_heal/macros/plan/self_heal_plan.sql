@@ -1,14 +1,12 @@
-{#- The healing plan for the missing nodes: seeds first (by id), then models in DAG order. -#}
-{% macro self_heal_plan(missing_ids) %}
-  {%- set seeds = [] -%}
-  {%- set depth = {} -%}
-  {%- set ordered = [] -%}
-  {%- for uid in missing_ids | sort -%}
-    {%- if graph.nodes[uid].resource_type == 'seed' -%}
-      {%- do seeds.append(uid) -%}
-    {%- else -%}
-      {%- do ordered.append((dbt_self_heal.self_heal_depth(uid, depth) | int, uid)) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {{ return({'seeds': seeds, 'models': ordered | sort | map(attribute=1) | list}) }}
+{#- The plan: from a check's findings, what to build (in build order), adopt, hold or refuse, with the reason each
+    existing relation is rebuilt. Pure: reads the check and the graph, touches no database, so the on-run-start hook
+    and `self_heal_status` decide identically. Returns {'seeds': [...], 'models': [...], 'rebuild': seeds + models,
+    'adopt': [...], 'stale': [{relation, unique_id, reason}], 'held': [...], 'lost': [...], 'kept': [...]}. -#}
+{% macro self_heal_plan(check, settings) %}
+  {%- set decided = dbt_self_heal.self_heal_rebuild_set(check, settings) -%}
+  {%- set order = dbt_self_heal.self_heal_build_order(decided.rebuild) -%}
+  {%- set rebuild = order.seeds + order.models -%}
+  {{ return({'seeds': order.seeds, 'models': order.models, 'rebuild': rebuild, 'adopt': decided.adopt,
+             'stale': dbt_self_heal.self_heal_stale_list(check, rebuild), 'held': check.get('held', []),
+             'lost': check.get('lost', []), 'kept': check.get('kept', [])}) }}
 {% endmacro %}
