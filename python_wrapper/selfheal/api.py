@@ -8,16 +8,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from selfheal.engine import (
-    GuardedRun,
-    GuardOptions,
-    InitializationResult,
-    InitializationState,
-    StepRecord,
-)
+from selfheal.engine import GuardedRun, GuardOptions
 from selfheal.health import DatabaseHealth, check_database, read_state
 from selfheal.locking import read_owner
-from selfheal.probe import StaleCheck, required_relations, stale_relations
+from selfheal.probe import STATUS_OPERATION, StatusCheck, ask_scratch, ask_workspace
 from selfheal.project import (
     DEFAULT_YEAR,
     SIMULATE_SELECT,
@@ -27,6 +21,7 @@ from selfheal.project import (
     dbt_vars,
     resolve_project_dir,
 )
+from selfheal.results import InitializationResult, InitializationState, StepRecord
 from selfheal.workspace import Workspace
 
 __all__ = [
@@ -123,6 +118,8 @@ class WorkspaceStatus:
     required_source: str = ""
     stale: list[dict[str, str]] | None = None  # [{relation, reason}] a default run would rebuild; None: not checked
     stale_detail: str | None = None  # why stale is None
+    state_table: str | None = None  # database.schema.table of the package's state table, as its settings resolve
+    record_table: str | None = None  # ... and of its fingerprint records
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -136,13 +133,16 @@ def status(
 ) -> WorkspaceStatus:
     """Initialization state, missing and stale relations, database health, free disk and lock holder.
 
-    Builds and records nothing. Stale relations are asked of dbt (run-operation dbt_self_heal.self_heal_status,
-    a few seconds) only when the database is healthy and the workspace lock is free: it is held meanwhile.
+    Builds and records nothing. What is required, and where the state table is, the package says (`dbt run-operation
+    dbt_self_heal.self_heal_status`, a few seconds): about the workspace's database when it is healthy and the
+    workspace lock is free (held meanwhile; stale relations are known only then), otherwise about an empty scratch
+    database of the same name.
     """
 
     ws = Workspace.at(workspace)
     project = resolve_project_dir(project_dir)
     where = ws.check_directory()  # a workspace that is a file is an error (SH011), as for simulate
+    check_project(project)
     free_mb = round(shutil.disk_usage(where).free / 2**20, 1)
     owner = read_owner(ws.owner_path) if ws.owner_path.exists() else None
     lock_holder: dict[str, Any] | None = None
@@ -151,7 +151,17 @@ def status(
     health = check_database(ws.database)
     if health.health == "locked":
         lock_holder = lock_holder or {"source": "duckdb", "pid": health.lock_pid, "command": health.holder}
-    required, source = required_relations(ws, project)
+    if health.health == "ok":
+        live = ask_workspace(ws, project)
+    else:
+        live = StatusCheck(None, f"not checked: {STALE_UNCHECKED.get(health.health, 'database ' + health.health)}")
+    asked = live if live.status is not None else ask_scratch(ws, project)
+    package = asked.status
+    required = package.required if package else []
+    source = f"dbt run-operation {STATUS_OPERATION}" + (" (scratch database)" if package and package.scratch else "")
+    if package is None:
+        source = f"unknown: {asked.detail}"
+    state_table = package.state_table if package else None
     state = "unknown"
     missing: list[str] = []
     last: dict[str, Any] | None = None
@@ -159,14 +169,17 @@ def status(
     interrupted = False
     if health.health == "missing":
         state, missing = "not_started", required
-    elif health.health == "ok":
+    elif health.health == "ok" and package is not None:
         try:
-            rows, present = read_state(ws.database)
+            rows, present = read_state(ws.database, state_table)
         except Exception as exc:  # a file damaged beyond what the health check read
             health = DatabaseHealth(ws.database, "corrupt", str(exc).strip().splitlines()[0])
         else:
-            present_lower = {name.lower() for name in present}
-            missing = [name for name in required if name.lower() not in present_lower]
+            if package.scratch:  # the package could not look at this database: present anywhere in it counts
+                present_lower = {name.lower() for name in present}
+                missing = [name for name in required if name.lower() not in present_lower]
+            else:
+                missing = [name for name in required if name in set(package.missing)]
             attempts = len(rows)
             state = "not_started"
             if rows:
@@ -174,12 +187,10 @@ def status(
                 state = rows[-1].state
                 if state == "in_progress" and lock_holder is None:
                     state, interrupted = "failed", True  # nobody holds the file: that attempt's process is gone
-    if health.health == "ok":
-        stale = stale_relations(ws, project)
-    else:
-        stale = StaleCheck(None, f"not checked: {STALE_UNCHECKED.get(health.health, 'database ' + health.health)}")
+    stale = live.status.stale if live.status is not None else None
     # Initialized: nothing required is missing, and a failed last attempt has left nothing stale behind it.
-    if health.health == "ok" and not missing and state != "in_progress" and not (state == "failed" and stale.stale):
+    if (health.health == "ok" and package is not None and not missing and state != "in_progress"
+            and not (state == "failed" and stale)):  # fmt: skip
         state = "completed"
     return WorkspaceStatus(
         workspace=ws.root,
@@ -195,6 +206,8 @@ def status(
         free_mb=free_mb,
         lock_holder=lock_holder,
         required_source=source,
-        stale=stale.stale,
-        stale_detail=stale.detail,
+        stale=stale,
+        stale_detail=live.detail if live.status is None else None,
+        state_table=str(state_table) if state_table else None,
+        record_table=str(package.record_table) if package and package.record_table else None,
     )

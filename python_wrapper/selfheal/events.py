@@ -12,11 +12,38 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
-class HealEvent:
-    """One machine event of the on-run-start hook (see dbt_self_heal/macros/report/self_heal_emit.sql)."""
+class TableRef:
+    """A table the package names in its events (`state_relation`, `record_relation`), as the run resolved it from
+    the package's settings (vars self_heal_state_schema, self_heal_state_table, self_heal_record_table) and target."""
 
-    kind: str  # step | heal_start | node | adopted | heal_skipped | heal_complete | heal_failed | previous_interrupted
-    #          | status (run-operation dbt_self_heal.self_heal_status)
+    database: str | None
+    schema: str
+    identifier: str
+
+    @classmethod
+    def from_payload(cls, value: Any) -> TableRef | None:
+        if not isinstance(value, dict) or not value.get("schema") or not value.get("identifier"):
+            return None
+        database = value.get("database")
+        return cls(str(database) if database else None, str(value["schema"]), str(value["identifier"]))
+
+    @property
+    def sql(self) -> str:
+        """The quoted, fully qualified name for a DuckDB statement."""
+        parts = [part for part in (self.database, self.schema, self.identifier) if part]
+        return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
+
+    def __str__(self) -> str:
+        return ".".join(part for part in (self.database, self.schema, self.identifier) if part)
+
+
+@dataclass(frozen=True)
+class HealEvent:
+    """One machine event of the package (dbt_self_heal/macros/report/self_heal_emit.sql; fields: README, "Hook
+    events"): from the on-run-start hook, or `status` from `dbt run-operation dbt_self_heal.self_heal_status`."""
+
+    kind: str  # step | heal_start | node | adopted | stale_kept | heal_skipped | heal_complete | heal_failed
+    #          | previous_interrupted | status
     payload: dict[str, Any]
 
     @property
@@ -37,6 +64,15 @@ class HealEvent:
     def relations(self) -> list[str]:
         value = self.payload.get("relations")
         return [str(v) for v in value] if isinstance(value, list) else []
+
+    def names(self, key: str) -> list[str]:
+        """A list of relation names (`missing`, `required`, ...); [] when absent or malformed."""
+        value = self.payload.get(key)
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def table(self, key: str) -> TableRef | None:
+        """`state_relation` or `record_relation` (heal_start and status events), None from an older package."""
+        return TableRef.from_payload(self.payload.get(key))
 
     def stale(self) -> list[dict[str, str]]:
         """The `stale` list of heal_start and status events as [{relation, reason}]."""

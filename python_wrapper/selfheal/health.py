@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from selfheal.events import TableRef
+
 Health = Literal["ok", "missing", "corrupt", "version_mismatch", "locked"]
 
 MAGIC = b"DUCK"
@@ -174,8 +176,11 @@ class StateRow:
     error: str | None
 
 
-def read_state(path: Path, state_table: str = "main.self_heal_state") -> tuple[list[StateRow], list[str]]:
-    """Rows of the state table (oldest first) and the relations present; no table = no rows."""
+def read_state(path: Path, state_table: TableRef | None) -> tuple[list[StateRow], list[str]]:
+    """Rows of the package's state table (oldest first) and the names of the relations present in the database.
+
+    `state_table` is where the package says the table is (the `state_relation` of its status event); None (not
+    known) or a table that does not exist yet gives no rows."""
     con = _connect_read_only(path)
     try:
         relations = [
@@ -184,35 +189,40 @@ def read_state(path: Path, state_table: str = "main.self_heal_state") -> tuple[l
                 "select table_name from information_schema.tables where table_catalog = current_database()"
             ).fetchall()
         ]
-        schema, _, table = state_table.rpartition(".")
-        if table not in relations:
+        if state_table is None or not _table_exists(con, state_table):
             return [], relations
         rows = con.execute(
             "select invocation_id, dbt_command, state, cast(started_at as varchar), "
-            "cast(completed_at as varchar), "
-            f'duration_seconds, error from "{schema or "main"}"."{table}" order by started_at'
+            f"cast(completed_at as varchar), duration_seconds, error from {state_table.sql} order by started_at"
         ).fetchall()
         return [StateRow(*row) for row in rows], relations
     finally:
         con.close()
 
 
-def record_failed_attempt(
-    path: Path, invocation_id: str, error: str, state_table: str = "main.self_heal_state"
-) -> bool:
+def _table_exists(con: Any, table: TableRef) -> bool:
+    # DuckDB resolves names in any case, so they are compared in lower case, as it matches them.
+    found = con.execute(
+        "select count(*) from information_schema.tables where lower(table_catalog) = lower(coalesce(?, "
+        "current_database())) and lower(table_schema) = lower(?) and lower(table_name) = lower(?)",
+        [table.database, table.schema, table.identifier],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def record_failed_attempt(path: Path, invocation_id: str, error: str, state_table: TableRef) -> bool:
     """Write the error of a heal that dbt ended mid-build into its state row (dbt stops before its on-run-end hook,
-    which would otherwise leave the row `in_progress` and the next run calling it interrupted). Best effort: False
-    when the file cannot be written now."""
+    which would otherwise leave the row `in_progress` and the next run calling it interrupted). `state_table` is
+    the one the heal named in its heal_start event. Best effort: False when the file cannot be written now."""
     import duckdb
 
-    schema, _, table = state_table.rpartition(".")
     try:
         con = duckdb.connect(str(path))
     except duckdb.Error:
         return False
     try:
         con.execute(
-            f'update "{schema or "main"}"."{table}" set state = \'failed\', error = ?, '
+            f"update {state_table.sql} set state = 'failed', error = ?, "
             "completed_at = cast(now() at time zone 'UTC' as timestamp), "
             "duration_seconds = epoch(cast(now() at time zone 'UTC' as timestamp) - started_at) "
             "where invocation_id = ? and state = 'in_progress'",

@@ -229,7 +229,7 @@ def test_workspace_flags_follow_the_dbt_subcommand(tmp_path: Path) -> None:
 
 
 def test_heal_estimate_grows_with_the_census_only_when_models_are_built() -> None:
-    from selfheal.engine import estimate_heal_seconds
+    from selfheal.interpret import estimate_heal_seconds
 
     assert estimate_heal_seconds(False, 70.0) == estimate_heal_seconds(False, 0.7)
     assert estimate_heal_seconds(True, 70.0) > estimate_heal_seconds(True, 7.0) > estimate_heal_seconds(False, 7.0)

@@ -82,5 +82,5 @@
   {%- set between = [] -%}
   {%- for uid in needed if uid in downstream -%}{%- do between.append(uid) -%}{%- endfor -%}
   {{ return({'needed': needed, 'deferred': deferred, 'file_readers': file_readers, 'between': between,
-             'selected': selected, 'collisions': collisions}) }}
+             'selected': selected, 'collisions': collisions, 'required': required}) }}
 {% endmacro %}

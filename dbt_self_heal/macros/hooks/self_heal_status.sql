@@ -11,10 +11,14 @@
     {%- do selected.append(node.unique_id) -%}
   {%- endfor -%}
   {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected) -%}
+  {#- Every node declared required, as the hook reads the declaration (required nodes the selection builds are not
+      among needs.required). -#}
+  {%- set required = dbt_self_heal.self_heal_needed_nodes([]).required if selected else needs.required -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers) -%}
   {%- set plan = dbt_self_heal.self_heal_plan(check, settings) -%}
   {%- set stale = plan.stale -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'status', 'needed': dbt_self_heal.self_heal_names(needs.needed),
+        'required': dbt_self_heal.self_heal_names(required),
         'missing': dbt_self_heal.self_heal_names(check.missing), 'stale': stale,
         'unrecorded': dbt_self_heal.self_heal_names(check.unrecorded)},
       (check.missing | length) ~ " missing and " ~ (stale | length) ~ " stale of " ~ needs.needed | length

@@ -3,6 +3,8 @@
   {%- set payload = {'event': event.pop('event')} -%}
   {%- do payload.update(event) -%}
   {%- do payload.update({'invocation_id': invocation_id, 'emitted_at': dbt_self_heal.self_heal_now()}) -%}
+  {#- A heal's start (its state row is written next) and the status operation name the state and record tables. -#}
+  {%- if payload.event in ['heal_start', 'status'] -%}{%- do payload.update(dbt_self_heal.self_heal_table_refs()) -%}{%- endif -%}
   {%- if message -%}
     {%- do payload.update({'message': message}) -%}
     {%- do log('Self-heal: ' ~ message, info=true) -%}
