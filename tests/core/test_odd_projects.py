@@ -136,7 +136,16 @@ def test_a_run_with_healing_off_leaves_no_record_to_trust(tmp_path: Path, db: Pa
     off = run_dbt(["run", "--select", "ctx"], db, project_dir=project,
                   variables={"year": 2030, "self_heal_enabled": False})  # fmt: skip
     assert off.returncode == 0, off.messages
-    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    # Unrecorded, so judged by the unrecorded policy: adopted by default (its kind and columns are what ctx builds;
+    # adoption trusts what it holds, as the README says), rebuilt under `rebuild`.
+    adopted = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert adopted.returncode == 0, adopted.messages
+    assert not adopted.events("heal_start") and [e["relations"] for e in adopted.events("adopted")] == [["ctx"]]
+    assert query(db, "select year from leaf") == [(2030,)]
+    off = run_dbt(["run", "--select", "ctx"], db, project_dir=project,
+                  variables={"year": 2030, "self_heal_enabled": False})  # fmt: skip
+    assert off.returncode == 0, off.messages
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"self_heal_unrecorded": "rebuild"})
     assert again.returncode == 0, again.messages
     stale = again.events("heal_start")[0]["stale"]
     assert [(s["relation"], "no fingerprint record" in s["reason"]) for s in stale] == [("ctx", True)]
@@ -145,7 +154,7 @@ def test_a_run_with_healing_off_leaves_no_record_to_trust(tmp_path: Path, db: Pa
     off = run_dbt(["run", "--select", "ctx"], db, project_dir=project,
                   variables={"year": 2031, "self_heal_package_hooks": False})  # fmt: skip
     assert off.returncode == 0, off.messages
-    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"self_heal_unrecorded": "rebuild"})
     assert [s["relation"] for s in again.events("heal_start")[0]["stale"]] == ["ctx"]
     assert query(db, "select year from leaf") == [(2025,)]
 

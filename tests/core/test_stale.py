@@ -132,19 +132,21 @@ def test_a_view_where_the_node_is_a_table_is_rebuilt(tmp_path: Path, db: Path) -
     ]
 
 
-def test_unrecorded_relations_are_rebuilt_by_default_and_kept_when_adopted(tmp_path: Path, db: Path) -> None:
+def test_unrecorded_relations_are_adopted_by_default_and_rebuilt_on_request(tmp_path: Path, db: Path) -> None:
+    """Adoption trusts what an unrecorded relation of the right kind and columns holds (a row added by hand stays);
+    `self_heal_unrecorded: rebuild` rebuilds it instead."""
     project = built(tmp_path, db)
     with duckdb.connect(str(db)) as con:
         con.execute("delete from self_heal_fingerprints where relation like '%config_cola'")
         con.execute("insert into config_cola values (2099, 0.02)")
-    adopted = run_dbt(LEAF, db, project_dir=project, variables={"self_heal_unrecorded": "adopt"})
+    adopted = run_dbt(LEAF, db, project_dir=project)
     assert adopted.returncode == 0, adopted.messages
     assert [e["relations"] for e in adopted.events("adopted")] == [["config_cola"]]
     assert (2099,) in query(db, "select simulation_year from config_cola"), "an adopted relation is kept as it is"
 
     with duckdb.connect(str(db)) as con:
         con.execute("delete from self_heal_fingerprints where relation like '%config_cola'")
-    rebuilt = run_dbt(LEAF, db, project_dir=project)
+    rebuilt = run_dbt(LEAF, db, project_dir=project, variables={"self_heal_unrecorded": "rebuild"})
     assert rebuilt.returncode == 0, rebuilt.messages
     assert "no fingerprint record" in stale_of(rebuilt)["config_cola"]
     assert (2099,) not in query(db, "select simulation_year from config_cola")

@@ -1,5 +1,5 @@
 {#- DDL that loads one seed exactly as `dbt seed` does on DuckDB: a typed table, then COPY from the CSV.
-    Returns {'sql': [...], 'error': none | message}. -#}
+    Returns {'sql': [...], 'error': none | message, 'columns': [(name, type)]}. -#}
 {% macro self_heal_seed_sql(node) %}
   {{ return(adapter.dispatch('self_heal_seed_sql', 'dbt_self_heal')(node)) }}
 {% endmacro %}
@@ -67,7 +67,7 @@
   {%- endset -%}
   {%- set load = "copy " ~ relation ~ " from " ~ dbt_self_heal.self_heal_sql_string(path)
                  ~ " (format csv, header true, delimiter " ~ dbt_self_heal.self_heal_sql_string(delimiter) ~ ")" -%}
-  {{ return({'sql': [ddl, load], 'error': none}) }}
+  {{ return({'sql': [ddl, load], 'error': none, 'columns': columns}) }}
 {% endmacro %}
 
 {#- Types for columns without column_types, as dbt's agate type tester (dbt_common agate_helper) and dbt-duckdb's

@@ -4,6 +4,13 @@
     connection, so macros that run statements while a node compiles join it. Each node is compiled only after
     everything it depends on exists, and materialized before the next is compiled. -#}
 {% macro self_heal_heal(needs, check, plan, readers, check_started) %}
+  {#- Tables outside the plan whose foreign keys reference a table it replaces: rebuilt with it, or refused. -#}
+  {%- set foreign_keys = dbt_self_heal.self_heal_foreign_keys(plan.rebuild, check) -%}
+  {%- if foreign_keys.add -%}
+    {%- set order = dbt_self_heal.self_heal_build_order(plan.rebuild + foreign_keys.add) -%}
+    {%- do plan.update({'seeds': order.seeds, 'models': order.models, 'rebuild': order.seeds + order.models,
+                        'stale': dbt_self_heal.self_heal_stale_list(check, order.seeds + order.models)}) -%}
+  {%- endif -%}
   {%- set missing = plan.rebuild -%}
   {%- set missing_names = dbt_self_heal.self_heal_names(missing) -%}
   {%- set absent_names = dbt_self_heal.self_heal_names(check.missing) -%}
@@ -36,7 +43,7 @@
   {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
   {%- set unsure_sources = {} -%}
-  {%- set problems = dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
+  {%- set problems = foreign_keys.problems + dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
                      + dbt_self_heal.self_heal_check_sources(missing, unsure_sources) + dbt_self_heal.self_heal_check_between(missing, needs) -%}
   {%- set seed_sql = {} -%}
   {%- for uid in plan.seeds if not problems -%}
@@ -69,15 +76,30 @@
   {%- endfor -%}
   {%- do dbt_self_heal.self_heal_advance(run, 'build_foundation', dbt_self_heal.self_heal_names(plan.models),
                            "Building foundation models (" ~ plan.models | length ~ ")..." if plan.models else none) -%}
+  {%- set kept = [] -%}
+  {%- set compare_later = (check.get('compared') or {}).get('later') or [] -%}
   {%- for uid in plan.models -%}
     {%- set started = dbt_self_heal.self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
     {%- set node = manifest.nodes[uid] -%}
     {%- set compiled = dbt_self_heal.self_heal_compile(node).sql -%}
-    {%- if uid in unsure_sources -%}
-      {%- do dbt_self_heal.self_heal_check_compiled_sources(node, compiled, unsure_sources[uid]) -%}
+    {#- Unrecorded, with parents rebuilt above: kept (adopted) when its columns are what it builds now. -#}
+    {%- set difference = dbt_self_heal.self_heal_column_difference(graph.nodes[uid], check, compiled)
+          if uid in compare_later else 'planned' -%}
+    {%- if difference -%}
+      {%- if uid in unsure_sources -%}
+        {%- do dbt_self_heal.self_heal_check_compiled_sources(node, compiled, unsure_sources[uid]) -%}
+      {%- endif -%}
+      {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
+    {%- else -%}
+      {%- do kept.append(uid) -%}
+      {%- do plan.adopt.append(uid) -%}
     {%- endif -%}
-    {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
+  {%- if kept -%}
+    {%- do plan.update({'models': plan.models | reject('in', kept) | list}) -%}
+    {%- set missing = missing | reject('in', kept) | list -%}
+    {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
+  {%- endif -%}
   {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, plan.adopt)) }}
 {% endmacro %}

@@ -59,6 +59,7 @@
     {%- do dbt_self_heal.self_heal_run_after_commit(after_commit) -%}
     {%- do dbt_self_heal.self_heal_mark_unfinished(after_commit, mark=false) -%}
   {%- endif -%}
+  {%- if adopt -%}{%- do dbt_self_heal.self_heal_adopted_line(adopt) -%}{%- endif -%}
   {%- set duration = dbt_self_heal.self_heal_seconds_since(run.started_at) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_complete', 'state': 'completed', 'relations': run.missing,
                          'seeds': run.plan.seeds | length, 'models': run.plan.models | length,

@@ -40,6 +40,7 @@
     {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
   {%- endif -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
+  {%- if check.unrecorded -%}{%- do dbt_self_heal.self_heal_compare_unrecorded(check, settings) -%}{%- endif -%}
   {%- set plan = dbt_self_heal.self_heal_plan(check, settings)
         if check.missing or check.wrong_kind or check.stale or check.unrecorded else none -%}
   {%- if plan and plan.lost -%}{{ return(dbt_self_heal.self_heal_refuse_lost(check, check_started)) }}{%- endif -%}

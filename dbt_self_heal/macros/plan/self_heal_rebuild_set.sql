@@ -1,8 +1,11 @@
-{#- What to rebuild: missing, wrong-kind and stale relations, and, by var self_heal_unrecorded ('rebuild', the
-    default, or 'adopt'), relations without a record. Incremental models and snapshots without a record are always
-    adopted: their rows may hold history that only they have. Adopted relations get their current fingerprint
-    recorded (and, when they are of another kind than the node's materialization leaves, that kind, which the kind
-    check then accepts). -#}
+{#- What to rebuild: missing, wrong-kind and stale relations, and relations without a record, by var
+    self_heal_unrecorded: 'adopt' (the default) keeps one whose kind and columns are what its node builds today
+    (as check['compared'] from self_heal_compare_unrecorded says) and rebuilds the others, planning those compared
+    only once their parents are rebuilt; 'rebuild' rebuilds them all. Incremental models and
+    snapshots without a record are always adopted: their rows may hold history that only they have (one of another
+    kind than its materialization leaves keeps that kind in its record, which the kind check then accepts).
+    Without a comparison (self_heal_status does not compile nodes) an unrecorded relation of the right kind is
+    counted as adopted. -#}
 {% macro self_heal_rebuild_set(check, settings) %}
   {%- if flags.EMPTY -%}
     {#- Plain `dbt --empty` never touches a relation it does not select: only missing ones are built (empty);
@@ -34,12 +37,22 @@
   {%- do check.update({'held': held, 'lost': lost}) -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
-    {%- if settings.unrecorded == 'rebuild' and graph.nodes[uid].config.materialized != 'incremental'
-          and graph.nodes[uid].resource_type != 'snapshot' -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if node.config.materialized == 'incremental' or node.resource_type == 'snapshot' -%}
+      {%- do adopt.append(uid) -%}
+    {%- elif settings.unrecorded == 'rebuild' or uid in check.foreign_kinds -%}
       {%- do rebuild.append(uid) -%}
       {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks)"
-          ~ ("; it is a " ~ check.foreign_kinds[uid] ~ " but " ~ graph.nodes[uid].name ~ " is materialized as "
-             ~ graph.nodes[uid].config.materialized if uid in check.foreign_kinds else "")}) -%}
+          ~ ("; it is a " ~ check.foreign_kinds[uid] ~ " but " ~ node.name ~ " is materialized as "
+             ~ node.config.materialized if uid in check.foreign_kinds else "")}) -%}
+    {%- elif uid in (check.get('compared') or {}).get('differs', {}) -%}
+      {%- do rebuild.append(uid) -%}
+      {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks) and "
+                                        ~ check.compared.differs[uid]}) -%}
+    {%- elif uid in (check.get('compared') or {}).get('later', []) -%}
+      {%- do rebuild.append(uid) -%}
+      {%- do check.reasons.update({uid: "it has no fingerprint record (built outside these hooks): compared with what "
+          ~ node.name ~ " builds once its parents are rebuilt, and kept if its columns are the same"}) -%}
     {%- else -%}
       {%- do adopt.append(uid) -%}
     {%- endif -%}

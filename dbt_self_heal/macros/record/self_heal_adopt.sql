@@ -2,7 +2,5 @@
 {% macro self_heal_adopt(adopt, check) %}
   {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, dbt_self_heal.self_heal_adopted_fingerprints(adopt, check),
                                                      check.files, check.hashes, 'adopted', check.record_exists, check.digest) -%}
-  {%- do dbt_self_heal.self_heal_emit({'event': 'adopted', 'relations': dbt_self_heal.self_heal_names(adopt)},
-      "recorded the fingerprints of " ~ adopt | length ~ " relations built outside these hooks ("
-      ~ dbt_self_heal.self_heal_names(adopt) | join(', ') ~ "); kept as they are") -%}
+  {%- do dbt_self_heal.self_heal_adopted_line(adopt) -%}
 {% endmacro %}

@@ -1,10 +1,10 @@
 {#- The one place where self-healing settings and their defaults live (dbt_self_heal/README.md, "Settings").
     Each is a var, set globally or scoped to the package (`vars: {dbt_self_heal: {...}}`) in the consumer's project. -#}
 {% macro self_heal_settings() %}
-  {%- set unrecorded = var('self_heal_unrecorded', 'rebuild') | string | lower -%}
+  {%- set unrecorded = var('self_heal_unrecorded', 'adopt') | string | lower -%}
   {%- if unrecorded not in ['rebuild', 'adopt'] -%}
     {{ exceptions.raise_compiler_error("var self_heal_unrecorded is '" ~ unrecorded ~ "'; set it to "
-        ~ "'rebuild' (the default) or 'adopt' in dbt_project.yml vars or --vars.") }}
+        ~ "'adopt' (the default: kept when its kind and columns are what its node builds) or 'rebuild' in dbt_project.yml vars or --vars.") }}
   {%- endif -%}
   {#- DuckDB matches schema names in any case, dbt's relation cache does not: the target schema named in another
       case is the target schema as dbt knows it. -#}

@@ -1,0 +1,134 @@
+"""Workspaces built before these hooks (or with healing off): relations whose kind and columns are what their nodes
+build now are adopted, the others rebuilt; and a table the heal replaces that a foreign key references from outside
+the plan never fails the run halfway: the referencing table is rebuilt with it, or the run is refused before
+anything is built, naming both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.core.test_odd_projects import make_project, query
+from tests.harness import copy_project, run_dbt
+
+LEAF = ["run", "--select", "fct_workforce_snapshot"]
+OFF = {"self_heal_enabled": False}
+
+
+def built_names(run: object) -> list[str]:
+    return sorted(name for event in run.events("heal_complete") for name in event["relations"])  # type: ignore[attr-defined]
+
+
+def adopted_names(run: object) -> set[str]:
+    return {name for event in run.events("adopted") for name in event["relations"]}  # type: ignore[attr-defined]
+
+
+def test_a_plainly_built_workspace_rebuilds_only_what_is_missing_or_of_the_wrong_kind(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    plain = run_dbt(["build"], db, project_dir=project, variables=OFF)
+    assert plain.returncode == 0, plain.messages
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table int_employee_compensation_by_year")
+        con.execute("create table cola_copy as select * from config_cola")
+        con.execute("drop table config_cola")
+        con.execute("create view config_cola as select * from cola_copy")
+    run = run_dbt(LEAF, db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert built_names(run) == ["config_cola", "int_employee_compensation_by_year"]
+    adopted = adopted_names(run)
+    assert {"stg_census", "int_baseline_workforce", "config_merit_rates"} <= adopted, adopted
+    assert not adopted & {"config_cola", "int_employee_compensation_by_year"}
+    assert "adopted" in run.messages and "kept as they are" in run.messages
+    assert query(db, "select table_type from information_schema.tables where table_name = 'config_cola'") == [
+        ("BASE TABLE",)]
+    again = run_dbt(LEAF, db, project_dir=project)
+    assert again.returncode == 0, again.messages
+    assert not again.events("heal_start") and not again.events("adopted"), again.messages
+
+
+def test_an_unrecorded_relation_with_other_columns_is_rebuilt_and_rebuild_stays_an_option(
+    tmp_path: Path, db: Path
+) -> None:
+    project = copy_project(tmp_path / "project")
+    plain = run_dbt(["build"], db, project_dir=project, variables=OFF)
+    assert plain.returncode == 0, plain.messages
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table config_merit_rates add column note varchar")
+    run = run_dbt(LEAF, db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert built_names(run) == ["config_merit_rates"]
+    [reason] = [i["reason"] for e in run.events("heal_start") for i in e["stale"] if i["relation"] == "config_merit_rates"]
+    assert "its columns" in reason and "note" in reason, reason
+    assert "note" not in [c for (c,) in query(db, "select column_name from duckdb_columns() "
+                                                  "where table_name = 'config_merit_rates'")]
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table self_heal_fingerprints")
+    everything = run_dbt(LEAF, db, project_dir=project, variables={"self_heal_unrecorded": "rebuild"})
+    assert everything.returncode == 0, everything.messages
+    assert "int_baseline_workforce" in built_names(everything) and not adopted_names(everything)
+
+
+FK_FILES = {
+    "models/parent.sql": "select 1 as id, {{ var('v', 1) }} as v\n",
+    "models/leaf.sql": "select * from {{ ref('parent') }}\n",
+    "models/schema.yml": """\
+        version: 2
+        models:
+          - name: parent
+            config: {materialized: table, contract: {enforced: true}}
+            columns:
+              - {name: id, data_type: integer, constraints: [{type: primary_key}]}
+              - {name: v, data_type: integer}
+          - name: child
+            config: {materialized: "{{ var('child_kind', 'table') }}", on_schema_change: fail, contract: {enforced: true}}
+            columns:
+              - name: id
+                data_type: integer
+                constraints: [{type: foreign_key, to: "ref('parent')", to_columns: [id]}]
+              - {name: w, data_type: integer}
+        """,
+}
+
+
+def fk_project(tmp_path: Path, child: str) -> Path:
+    return make_project(tmp_path / "p", {**FK_FILES, "models/child.sql": child})
+
+
+def child_constraints(db: Path) -> list[tuple[object, ...]]:
+    return query(db, "select constraint_type from duckdb_constraints() where table_name = 'child' "
+                     "and constraint_type = 'FOREIGN KEY'")
+
+
+def test_a_table_referenced_by_a_foreign_key_from_outside_the_plan_is_rebuilt_with_its_referencing_table(
+    tmp_path: Path, db: Path
+) -> None:
+    project = fk_project(tmp_path, "select id, 10 as w from {{ ref('parent') }}\n")
+    first = run_dbt(["run"], db, project_dir=project)
+    assert first.returncode == 0, first.messages
+    run = run_dbt(["run", "--select", "leaf", "--vars", "{v: 2}"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    stale = {i["relation"]: i["reason"] for e in run.events("heal_start") for i in e["stale"]}
+    assert set(stale) == {"parent", "child"}, stale
+    assert "references parent through a foreign key" in stale["child"]
+    assert query(db, "select v from parent") == [(2,)]
+    assert query(db, "select id, w from child") == [(1, 10)]
+    assert child_constraints(db) == [("FOREIGN KEY",)], "the rebuilt child keeps its foreign key"
+
+
+def test_a_referencing_table_the_heal_cannot_rebuild_refuses_the_run_before_anything_is_built(
+    tmp_path: Path, db: Path
+) -> None:
+    project = fk_project(tmp_path, "{{ config(unique_key='id') }} select id, 10 as w from {{ ref('parent') }}\n")
+    first = run_dbt(["run", "--vars", "{child_kind: incremental}"], db, project_dir=project)
+    assert first.returncode == 0, first.messages
+    run = run_dbt(["run", "--select", "leaf", "--vars", "{v: 2, child_kind: incremental}"], db, project_dir=project)
+    assert run.returncode == 1, run.messages
+    [failed] = run.events("heal_failed")
+    assert failed["step"] == "check_tables"
+    for words in ("parent must be rebuilt", "table child references it", "incremental",
+                  "dbt build --select parent child"):
+        assert words in failed["error"], failed["error"]
+    assert query(db, "select v from parent") == [(1,)], "nothing may be built"
+    assert child_constraints(db) == [("FOREIGN KEY",)]
