@@ -16,10 +16,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import events
+from bench import events, large_fixture
 from bench.proc import Measured, measure
 from bench.workspaces import (
     CONSUMER_PROJECT,
+    PACKAGE,
     PROJECT,
     SELFHEAL,
     TARGET_MODEL,
@@ -125,6 +126,68 @@ def consumer_fixture(runs: int) -> dict[str, Any]:
         else None,
         "samples": samples,
     }
+
+
+# --- the large generated fixture (bench/large_fixture.py) ---
+
+
+def large(runs: int, warm_runs: int, warm_hook: Any) -> dict[str, Any]:
+    """On the ~250-node generated fixture: `dbt build --select mart_00` healing its unselected ancestors on an empty
+    database, against plain dbt (healing off) building the same nodes and tests (`--selector large_same_nodes`),
+    alternated run by run, each on its own warm parse cache; then the warm hook on the healed workspace, also as a
+    share of dbt's own startup measured in those same healthy runs."""
+    project, selected = large_fixture.generate(WORK / "large", PACKAGE)
+    heal = Workspace(WORK / "ws" / "large_heal", project=project)
+    plain = Workspace(WORK / "ws" / "large_plain", project=project, heal=False)
+    commands = {
+        "heal": (heal, ["build", "--select", selected]),
+        "same_nodes": (plain, ["build", "--selector", large_fixture.SAME_NODES_SELECTOR]),
+    }
+    for ws in (heal, plain):
+        ws.reset()
+        _parse(ws)
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in commands}
+    order = list(commands)
+    for round_no in range(runs):
+        for name in order[round_no % 2 :] + order[: round_no % 2]:
+            ws, args = commands[name]
+            ws.reset()
+            run = measure(ws.dbt(*args), cwd=ws.project, env=ws.env)
+            _check(run, f"large fixture {name}")
+            done = events.heal_complete(run)
+            samples[name].append({
+                "wall_seconds": round(run.wall_seconds, 3),
+                "cpu_seconds": round(run.cpu_seconds, 3),
+                "heal_seconds": done["duration_seconds"] if done else None,
+                "healed": len(done["relations"]) if done else 0,
+                "nodes": events.node_counts(run),
+                "phases": events.phases(run),
+                "returncode": run.returncode,
+            })  # fmt: skip
+            log(f"large fixture {name:<10} run {round_no + 1}: {run.wall_seconds:6.2f} s")
+    walls = {name: median([s["wall_seconds"] for s in found]) for name, found in samples.items()}
+    cpus = {name: median([s["cpu_seconds"] for s in found]) for name, found in samples.items()}
+    ok = all(s["returncode"] == 0 for found in samples.values() for s in found)
+
+    def ratio(values: dict[str, float | None]) -> float | None:
+        heal_value, plain_value = values["heal"], values["same_nodes"]
+        return round(heal_value / plain_value, 3) if ok and heal_value and plain_value else None
+
+    heal.reset()  # a healed workspace for the warm hook: one more heal run, not measured
+    measure(heal.dbt("build", "--select", selected), cwd=heal.project, env=heal.env)
+    warm = warm_hook(heal, selected, warm_runs)
+    return {
+        "commands": {name: "dbt " + " ".join(args) + ("" if ws.heal else " --vars '{self_heal_enabled: false}'")
+                     for name, (ws, args) in commands.items()},
+        "nodes_in_project": large_fixture.node_count(),
+        "healed": median([s["healed"] for s in samples["heal"]]),
+        "median_wall_seconds": walls,
+        "median_cpu_seconds": cpus,
+        "ratio": ratio(walls),
+        "cpu_ratio": ratio(cpus),
+        "warm_hook": warm,
+        "samples": samples,
+    }  # fmt: skip
 
 
 # --- a stale seed ---
