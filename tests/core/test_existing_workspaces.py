@@ -58,7 +58,8 @@ def test_an_unrecorded_relation_with_other_columns_is_rebuilt_and_rebuild_stays_
     run = run_dbt(LEAF, db, project_dir=project)
     assert run.returncode == 0, run.messages
     assert built_names(run) == ["config_merit_rates"]
-    [reason] = [i["reason"] for e in run.events("heal_start") for i in e["stale"] if i["relation"] == "config_merit_rates"]
+    [reason] = [i["reason"] for e in run.events("heal_start") for i in e["stale"]
+                if i["relation"] == "config_merit_rates"]
     assert "its columns" in reason and "note" in reason, reason
     assert "note" not in [c for (c,) in query(db, "select column_name from duckdb_columns() "
                                                   "where table_name = 'config_merit_rates'")]
@@ -82,7 +83,10 @@ FK_FILES = {
               - {name: id, data_type: integer, constraints: [{type: primary_key}]}
               - {name: v, data_type: integer}
           - name: child
-            config: {materialized: "{{ var('child_kind', 'table') }}", on_schema_change: fail, contract: {enforced: true}}
+            config:
+              materialized: "{{ var('child_kind', 'table') }}"
+              on_schema_change: fail
+              contract: {enforced: true}
             columns:
               - name: id
                 data_type: integer

@@ -127,6 +127,9 @@ def test_an_unselected_node_between_selected_ones_needs_its_selected_parent(tmp_
     assert fixed.events("heal_complete")[0]["relations"] == ["s"]
 
 
+REBUILD = {"self_heal_unrecorded": "rebuild"}
+
+
 def test_a_run_with_healing_off_leaves_no_record_to_trust(tmp_path: Path, db: Path) -> None:
     project = make_project(tmp_path / "p", {
         "models/ctx.sql": "select {{ var('year', 2025) }} as year\n",
@@ -145,7 +148,7 @@ def test_a_run_with_healing_off_leaves_no_record_to_trust(tmp_path: Path, db: Pa
     off = run_dbt(["run", "--select", "ctx"], db, project_dir=project,
                   variables={"year": 2030, "self_heal_enabled": False})  # fmt: skip
     assert off.returncode == 0, off.messages
-    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"self_heal_unrecorded": "rebuild"})
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables=REBUILD)
     assert again.returncode == 0, again.messages
     stale = again.events("heal_start")[0]["stale"]
     assert [(s["relation"], "no fingerprint record" in s["reason"]) for s in stale] == [("ctx", True)]
@@ -154,7 +157,7 @@ def test_a_run_with_healing_off_leaves_no_record_to_trust(tmp_path: Path, db: Pa
     off = run_dbt(["run", "--select", "ctx"], db, project_dir=project,
                   variables={"year": 2031, "self_heal_package_hooks": False})  # fmt: skip
     assert off.returncode == 0, off.messages
-    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables={"self_heal_unrecorded": "rebuild"})
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables=REBUILD)
     assert [s["relation"] for s in again.events("heal_start")[0]["stale"]] == ["ctx"]
     assert query(db, "select year from leaf") == [(2025,)]
 
