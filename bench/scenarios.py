@@ -28,7 +28,7 @@ from bench.workspaces import (
     Workspace,
     copy_project,
 )
-from tests.harness import REPO
+from tests.harness import REPO, install_packages
 
 CONSUMER_ENV = {"PLANALIGN_FIXTURE_ENV": "consumer-fixture"}  # int_run_context reads it (as the fixture's tests set)
 CONSUMER_DB = "consumer.duckdb"
@@ -137,6 +137,7 @@ def large(runs: int, warm_runs: int, warm_hook: Any) -> dict[str, Any]:
     alternated run by run, each on its own warm parse cache; then the warm hook on the healed workspace, also as a
     share of dbt's own startup measured in those same healthy runs."""
     project, selected = large_fixture.generate(WORK / "large", PACKAGE)
+    install_packages(project)
     heal = Workspace(WORK / "ws" / "large_heal", project=project)
     plain = Workspace(WORK / "ws" / "large_plain", project=project, heal=False)
     commands = {
