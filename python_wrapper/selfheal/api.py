@@ -120,6 +120,7 @@ class WorkspaceStatus:
     stale_detail: str | None = None  # why stale is None
     state_table: str | None = None  # database.schema.table of the package's state table, as its settings resolve
     record_table: str | None = None  # ... and of its fingerprint records
+    needed: list[str] | None = None  # what a default simulate needs built (required + ancestors); None: unknown
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -210,4 +211,5 @@ def status(
         stale_detail=live.detail if live.status is None else None,
         state_table=str(state_table) if state_table else None,
         record_table=str(package.record_table) if package and package.record_table else None,
+        needed=package.needed if package else None,
     )

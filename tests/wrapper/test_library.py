@@ -132,6 +132,7 @@ def test_status_and_the_state_reading_follow_the_package_settings_of_the_project
     after = status_json(project, workspace)
     # What status calls required is exactly what the hook built for a run selecting no model.
     assert sorted(after["required"]) == sorted(created)  # type: ignore[type-var]
+    assert set(after["required"]) <= set(after["needed"])  # type: ignore[arg-type]  # + the ancestors of simulate
     assert (after["state"], after["missing"], after["stale"], after["attempts"]) == ("completed", [], [], 1)
     assert state_rows(workspace / "simulation.duckdb") == [("completed", None)]
     with duckdb.connect(str(workspace / "simulation.duckdb"), read_only=True) as con:
