@@ -235,16 +235,24 @@ def test_wait_for_db_also_covers_a_lock_taken_while_dbt_starts(workspace: Path) 
         lines.append(line)
         if line.startswith("selfheal: starting dbt"):
             break
-    # Another process takes the file now (dbt needs seconds before it opens it) and frees it 8 s later. It is a
-    # process of its own: a DuckDB connection in the test process would be inherited by nothing, but its
-    # signal state would be by every wrapper the later tests start.
+    # Another process takes the file now (dbt needs seconds before it opens it) and frees it once the wrapper says
+    # it waits for it (a fixed hold time raced dbt's start-up on a loaded machine). It is a process of its own: a
+    # DuckDB connection in the test process would be inherited by nothing, but its signal state would be by every
+    # wrapper the later tests start.
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-         "time.sleep(8); c.close()", str(workspace / "simulation.duckdb")],
-        stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "sys.stdin.readline(); c.close()", str(workspace / "simulation.duckdb")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     with holder:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "held"
+        for line in proc.stdout:  # ends early only if the wrapper never waits (then the assertion below says so)
+            lines.append(line)
+            if "waiting (--wait-for-db), then starting dbt again" in line:
+                break
+        holder.stdin.write("free\n")
+        holder.stdin.flush()
         output, _ = proc.communicate(timeout=300)
         holder.wait(timeout=60)
     output = "".join(lines) + output
