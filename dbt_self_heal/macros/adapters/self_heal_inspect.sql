@@ -6,8 +6,7 @@
 {% endmacro %}
 
 {% macro default__self_heal_inspect(keys, record_relation, paths, before) %}
-  {{ exceptions.raise_compiler_error("dbt_self_heal supports dbt-duckdb only (adapter '" ~ adapter.type()
-      ~ "'); set var self_heal_enabled: false to run without it.") }}
+  {{ exceptions.raise_compiler_error(dbt_self_heal.self_heal_unsupported_adapter()) }}
 {% endmacro %}
 
 {#- DuckDB's catalog functions answer in milliseconds (information_schema.tables is a wide view over them);
@@ -46,6 +45,39 @@
       {%- do found.records.update({key: {'fingerprint': value, 'parts': parts, 'built_at': built_at, 'files': files,
                                         'verified': verified}}) -%}
     {%- else -%}{%- do found.files.update({key: value}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(found) }}
+{% endmacro %}
+
+{#- pg_class answers for the current database only (Postgres has no cross-database queries, and dbt-postgres builds
+    nowhere else). Files live on the client, which the server cannot read: their times come from dbt's own
+    read of the project (self_heal_client_file_stats). `before` runs first in the same round trip (psycopg2 returns
+    the last statement's rows). -#}
+{% macro postgres__self_heal_inspect(keys, record_relation, paths, before) %}
+  {%- set found = {'relations': {}, 'records': {}, 'files': dbt_self_heal.self_heal_client_file_stats(paths)} -%}
+  {%- set wanted = [] -%}
+  {%- for key in keys -%}{%- do wanted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
+  {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
+  {%- set sql -%}
+    {%- if before %}{{ before }};
+    {% endif -%}
+    select 'relation' as what, lower(n.nspname || '.' || c.relname) as relation_key,
+           case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' else 'table' end as kind,
+           null as parts, null as built_at, null as files, null as verified
+    from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p', 'v', 'm', 'f') and lower(n.nspname || '.' || c.relname) in {{ wanted }}
+    {%- if record_relation is not none %}
+    union all
+    select 'record', relation, fingerprint, parts, cast(built_at as varchar), files, verified_digest from {{ record_relation }}
+    where relation in {{ wanted }}
+    {%- endif %}
+  {%- endset -%}
+  {%- for what, key, value, parts, built_at, files, verified in run_query(sql).rows -%}
+    {%- if what == 'relation' -%}{%- do found.relations.update({key: value}) -%}
+    {%- else -%}
+      {%- do found.records.update({key: {'fingerprint': value, 'parts': parts, 'built_at': built_at, 'files': files,
+                                        'verified': verified}}) -%}
     {%- endif -%}
   {%- endfor -%}
   {{ return(found) }}

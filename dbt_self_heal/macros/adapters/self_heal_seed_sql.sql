@@ -1,13 +1,13 @@
-{#- DDL that loads one seed exactly as `dbt seed` does on DuckDB: a typed table, then COPY from the CSV.
-    Returns {'sql': [...], 'error': none | message, 'columns': [(name, type)]}. -#}
+{#- What loads one seed exactly as `dbt seed` does. DuckDB: a typed table, then COPY from the CSV ({'sql': [...]}).
+    Postgres: dbt's own seed materialization, fed the agate table dbt's load_agate_table() would read
+    ({'sql': none, 'agate_table': ...}). Either way {'error': message} when the seed cannot be loaded, and
+    'columns': [(name, type)] as the table will be created. -#}
 {% macro self_heal_seed_sql(node) %}
   {{ return(adapter.dispatch('self_heal_seed_sql', 'dbt_self_heal')(node)) }}
 {% endmacro %}
 
 {% macro default__self_heal_seed_sql(node) %}
-  {{ exceptions.raise_compiler_error(
-      "self_heal cannot load seeds on the '" ~ adapter.type() ~ "' adapter yet; run `dbt seed` before "
-      ~ "`dbt build`, or set var self_heal_enabled: false.") }}
+  {{ exceptions.raise_compiler_error(dbt_self_heal.self_heal_unsupported_adapter()) }}
 {% endmacro %}
 
 {% macro duckdb__self_heal_seed_sql(node) %}

@@ -49,17 +49,17 @@
   {%- for uid in plan.seeds if not problems -%}
     {%- set seed = dbt_self_heal.self_heal_seed_sql(graph.nodes[uid]) -%}
     {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
-    {%- do seed_sql.update({uid: seed.sql}) -%}
+    {%- do seed_sql.update({uid: seed}) -%}
   {%- endfor -%}
   {%- if problems -%}
     {#- Nothing was built: the hook fails as a statement, dbt skips the selected nodes and on-run-end records it. -#}
     {%- do run.update({'error': problems | join(' | ')}) -%}
-    {{ return("select error(" ~ dbt_self_heal.self_heal_sql_string(problems | join(' | ')) ~ ")") }}
+    {{ return(dbt_self_heal.self_heal_raise_sql(problems | join(' | '))) }}
   {%- endif -%}
 
   {%- do dbt_self_heal.self_heal_engine().update({'building': (selected_resources | list) + missing}) -%}
   {#- Opening the transaction with a statement that auto-begins makes it dbt's: later statements join it. -#}
-  {%- call statement('self_heal_begin', auto_begin=true) -%}select 1{%- endcall -%}
+  {%- do dbt_self_heal.self_heal_begin() -%}
   {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
   {%- set total = missing | length -%}
   {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
@@ -67,11 +67,8 @@
                            "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
   {%- for uid in plan.seeds -%}
     {%- set started = dbt_self_heal.self_heal_node_started(uid, loop.index, total) -%}
-    {%- if uid not in check.missing -%}
-      {#- A stale seed is reloaded from scratch, so a changed column set needs no --full-refresh. -#}
-      {%- do adapter.drop_relation(dbt_self_heal.self_heal_existing_relation(graph.nodes[uid], check)) -%}
-    {%- endif -%}
-    {%- do dbt_self_heal.self_heal_load_seed(manifest.nodes[uid], seed_sql[uid]) -%}
+    {%- do dbt_self_heal.self_heal_build_seed(manifest.nodes[uid], seed_sql[uid], none if uid in check.missing
+          else dbt_self_heal.self_heal_existing_relation(graph.nodes[uid], check)) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
   {%- do dbt_self_heal.self_heal_advance(run, 'build_foundation', dbt_self_heal.self_heal_names(plan.models),

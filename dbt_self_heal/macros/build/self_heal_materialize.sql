@@ -1,6 +1,7 @@
 {#- Build one model with dbt's own materialization macro for it (the one `dbt run` would pick), called in the
-    node's context inside the heal's transaction. Returns the relations the materialization reports. -#}
-{% macro self_heal_materialize(node, compiled_sql) %}
+    node's context inside the heal's transaction. Returns the relations the materialization reports. A seed's
+    materialization reads `agate_table` through load_agate_table(). -#}
+{% macro self_heal_materialize(node, compiled_sql, agate_table=none) %}
   {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- set materialization = engine.manifest.find_materialization_macro_by_name(
         engine.config.project_name, node.get_materialization(), adapter.type()) -%}
@@ -11,7 +12,7 @@
   {%- set run_materialization = context.get(materialization.name)
         if materialization.package_name in ['dbt', 'dbt_' ~ adapter.type()]
         else context[materialization.package_name][materialization.name] -%}
-  {%- do dbt_self_heal.self_heal_enter_node(node, compiled_sql) -%}
+  {%- do dbt_self_heal.self_heal_enter_node(node, compiled_sql, agate_table) -%}
   {%- set real_adapter = context['adapter'] -%}
   {%- do context.update({'adapter': dbt_self_heal.self_heal_transaction_adapter(real_adapter)}) -%}
   {%- set result = run_materialization() -%}

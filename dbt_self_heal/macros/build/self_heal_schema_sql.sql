@@ -3,7 +3,7 @@
   {%- set statements = [] -%}
   {%- for uid in node_ids -%}
     {%- set rel = dbt_self_heal.self_heal_relation(graph.nodes[uid]) -%}
-    {%- set ddl = "create schema if not exists " ~ adapter.quote(rel.database) ~ "." ~ adapter.quote(rel.schema) -%}
+    {%- set ddl = dbt_self_heal.self_heal_create_schema_sql(rel.database, rel.schema) -%}
     {%- if ddl not in statements -%}{%- do statements.append(ddl) -%}{%- endif -%}
   {%- endfor -%}
   {{ return(statements) }}

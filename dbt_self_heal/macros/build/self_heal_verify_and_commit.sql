@@ -49,11 +49,11 @@
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "
-      ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ ", duration_seconds = epoch(" ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ " - started_at)"
+      ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ ", duration_seconds = extract(epoch from " ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ " - started_at)"
       ~ ", relations_healed = " ~ dbt_self_heal.self_heal_sql_string(tojson(dbt_self_heal.self_heal_names(planned)))
       ~ ", steps = " ~ dbt_self_heal.self_heal_sql_string(tojson(run.steps))
       ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(invocation_id)) -%}
-  {%- do adapter.commit() -%}
+  {%- do dbt_self_heal.self_heal_commit() -%}
   {%- do run.update({'state': 'completed'}) -%}
   {%- if after_commit -%}
     {%- do dbt_self_heal.self_heal_run_after_commit(after_commit) -%}

@@ -37,7 +37,7 @@
     {%- endif -%}
   {%- endfor -%}
   {%- set mark = ("update " ~ record_relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = null"
-                  ~ " where relation in (" ~ marked | join(', ') ~ ") and not starts_with(fingerprint, 'unfinished:')")
+                  ~ " where relation in (" ~ marked | join(', ') ~ ") and fingerprint not like 'unfinished:%'")
                  if marked else '' -%}
   {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list, mark) -%}
   {%- set digest = dbt_self_heal.self_heal_project_digest(found.files) -%}

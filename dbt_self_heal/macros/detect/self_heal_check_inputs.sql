@@ -11,18 +11,24 @@
   {%- endfor -%}
   {%- set problems = [] -%}
   {%- if wanted | length == 0 -%}{{ return(problems) }}{%- endif -%}
-  {%- set sql -%}
-    {%- for var_name, path, _ in wanted -%}
-      select {{ loop.index0 }} as i, (select count(*) from glob({{ dbt_self_heal.self_heal_sql_string(path or '') }})) as n
-      {{ 'union all' if not loop.last }}
-    {% endfor -%}
-  {%- endset -%}
-  {%- for row in run_query(sql).rows -%}
-    {%- set var_name, path, model = wanted[row[0]] -%}
+  {%- set paths = [] -%}
+  {%- for var_name, path, _ in wanted -%}{%- do paths.append(path or '') -%}{%- endfor -%}
+  {%- set counts = dbt_self_heal.self_heal_file_counts(paths) -%}
+  {%- if counts is none -%}
+    {%- for var_name, path, model in wanted -%}
+      {%- do problems.append("model " ~ model ~ " declares the input file of var '" ~ var_name ~ "' (meta.self_heal.inputs), "
+          ~ "which self_heal supports on dbt-duckdb only: a " ~ adapter.type() ~ " server cannot read files on the "
+          ~ "machine running dbt. Load the file as a seed, or as a source another program writes, and remove the "
+          ~ "declaration.") -%}
+    {%- endfor -%}
+    {{ return(problems) }}
+  {%- endif -%}
+  {%- for count in counts -%}
+    {%- set var_name, path, model = wanted[loop.index0] -%}
     {%- if path is none or path == '' -%}
       {%- do problems.append("var '" ~ var_name ~ "' is not set but model " ~ model ~ " reads the file it names. "
           ~ "Set it in dbt_project.yml vars or pass --vars '{" ~ var_name ~ ": path/to/file}'.") -%}
-    {%- elif row[1] == 0 -%}
+    {%- elif count == 0 -%}
       {%- do problems.append("input file not found: " ~ path ~ " (var '" ~ var_name ~ "', read by model " ~ model
           ~ "). Put the file there or pass --vars '{" ~ var_name ~ ": path/to/file}'.") -%}
     {%- endif -%}

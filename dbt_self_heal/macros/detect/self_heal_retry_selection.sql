@@ -5,17 +5,6 @@
   {%- set config = adapter.config -%}
   {%- set state = (flags.STATE or config.target_path) | string -%}
   {%- set folder = state if state.startswith('/') else config.project_root ~ '/' ~ state -%}
-  {%- set sql -%}
-    select result.unique_id from (
-      select unnest(results) as result
-      from read_json({{ dbt_self_heal.self_heal_sql_string(folder ~ '/run_results.json') }},
-                     maximum_object_size = 1073741824)
-    )
-    where result.status in ('error', 'fail', 'skipped', 'runtime error', 'partial success'
-                            {{- ", 'warn'" if flags.WARN_ERROR else "" }})
-      and not starts_with(result.unique_id, 'operation.')
-  {%- endset -%}
-  {%- set ids = [] -%}
-  {%- for row in run_query(sql).rows -%}{%- do ids.append(row[0]) -%}{%- endfor -%}
-  {{ return(ids) }}
+  {%- set statuses = ['error', 'fail', 'skipped', 'runtime error', 'partial success'] + (['warn'] if flags.WARN_ERROR else []) -%}
+  {{ return(dbt_self_heal.self_heal_retry_results(folder ~ '/run_results.json', statuses)) }}
 {% endmacro %}

@@ -39,6 +39,8 @@
     {%- endfor -%}
     {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
   {%- endif -%}
+  {#- Concurrent runs on a shared server take turns from here (Postgres); the check then sees what the other built. -#}
+  {%- do dbt_self_heal.self_heal_lock(settings) -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
   {%- if check.unrecorded -%}{%- do dbt_self_heal.self_heal_compare_unrecorded(check, settings) -%}{%- endif -%}
   {%- set plan = dbt_self_heal.self_heal_plan(check, settings)
@@ -70,6 +72,7 @@
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = dbt_self_heal.self_heal_check_inputs(readers) if readers else [] -%}
   {%- if problems -%}{{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}{%- endif -%}
+  {%- do dbt_self_heal.self_heal_release() -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'healthy', 'needed_count': needs.needed | length,
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
       "all " ~ needs.needed | length ~ " relations this run needs are present ("

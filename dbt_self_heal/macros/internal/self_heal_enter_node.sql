@@ -1,12 +1,12 @@
 {#- Enter a node: push its frame and swap its values into the context; returns the frame. -#}
-{% macro self_heal_enter_node(node, compiled_sql=none) %}
+{% macro self_heal_enter_node(node, compiled_sql=none, agate_table=none) %}
   {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- if not engine.stack -%}
     {%- for key in dbt_self_heal.self_heal_node_context_keys() -%}
       {%- do engine.hook_values.update({key: context.get(key)}) -%}
     {%- endfor -%}
   {%- endif -%}
-  {%- set frame = {'node': node, 'ctes': [], 'sql': compiled_sql} -%}
+  {%- set frame = {'node': node, 'ctes': [], 'sql': compiled_sql, 'agate_table': agate_table} -%}
   {%- do engine.stack.append(frame) -%}
   {%- do context.update(dbt_self_heal.self_heal_node_values(frame)) -%}
   {{ return(frame) }}

@@ -27,7 +27,14 @@
   {%- endif -%}
   {%- set pre_hooks = [] -%}
   {%- set post_hooks = [] -%}
-  {%- for hook in node.config.pre_hook -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {#- Pre-hooks marked before_begin run first, in place, inside the transaction: dbt's default run_hooks would send
+      a `commit;` before them (dbt-duckdb's drops it; on Postgres it would commit the heal half-way). -#}
+  {%- for hook in node.config.pre_hook if not hook.transaction -%}
+    {%- set before = hook.to_dict(omit_none=true) -%}
+    {%- do before.update({'transaction': true}) -%}
+    {%- do pre_hooks.append(before) -%}
+  {%- endfor -%}
+  {%- for hook in node.config.pre_hook if hook.transaction -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
   {#- Post-hooks dbt runs after the node's commit (transaction: false, after_commit) run after the heal's commit
       (self_heal_run_after_commit): inside its one transaction they would see uncommitted work or be refused
       (CHECKPOINT). Pre-hooks marked before_begin run in place, inside the transaction. -#}
@@ -83,6 +90,7 @@
       'write': dbt_self_heal.self_heal_noop,
       'defer_relation': none,
       'selected_resources': engine.get('building') or engine.hook_values.selected_resources,
+      'load_agate_table': dbt_self_heal.self_heal_load_agate_table,
   }) -%}
   {{ return(values) }}
 {% endmacro %}

@@ -25,6 +25,6 @@
     'is_motherduck', 'location_exists', 'parse_index', 'quote', 'quote_as_configured', 'quote_seed_column',
     'rename_relation', 'render_raw_columns_constraints', 'render_raw_model_constraints', 'run_sql_for_tests',
     'standardize_grants_dict', 'store_relation', 'truncate_relation', 'use_ducklake_table_workarounds',
-    'valid_incremental_strategies', 'valid_snapshot_target', 'warn_once',
+    'valid_incremental_strategies', 'valid_snapshot_target', 'verify_database', 'warn_once',
   ]) }}
 {% endmacro %}

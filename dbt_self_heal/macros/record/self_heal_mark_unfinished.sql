@@ -8,8 +8,8 @@
   {%- if not keys -%}{{ return(none) }}{%- endif -%}
   {%- set sql = "update " ~ dbt_self_heal.self_heal_record_relation() ~ " set "
       ~ ("fingerprint = 'unfinished:' || fingerprint, verified_digest = null" if mark else "fingerprint = substr(fingerprint, 12)")
-      ~ " where relation in (" ~ keys | join(', ') ~ ") and " ~ ("not " if mark else "")
-      ~ "starts_with(fingerprint, 'unfinished:')" -%}
+      ~ " where relation in (" ~ keys | join(', ') ~ ") and fingerprint " ~ ("not " if mark else "")
+      ~ "like 'unfinished:%'" -%}
   {#- Unmarking happens after the heal's commit: on its own, committed at once (no transaction is open). -#}
   {%- call statement('self_heal_mark', auto_begin=mark) -%}{{ sql }}{%- endcall -%}
 {% endmacro %}

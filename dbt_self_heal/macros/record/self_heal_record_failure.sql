@@ -12,7 +12,7 @@
   {%- set remediation = dbt_self_heal.self_heal_remediation(step, error) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'failed', completed_at = "
-      ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ ", duration_seconds = epoch(" ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ " - started_at)"
+      ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ ", duration_seconds = extract(epoch from " ~ dbt_self_heal.self_heal_sql_timestamp(now) ~ " - started_at)"
       ~ ", error = " ~ dbt_self_heal.self_heal_sql_string(error) ~ ", steps = " ~ dbt_self_heal.self_heal_sql_string(tojson(run.steps))
       ~ " where invocation_id = " ~ dbt_self_heal.self_heal_sql_string(invocation_id)) -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_failed', 'state': 'failed', 'step': step, 'error': error,

@@ -21,5 +21,9 @@
         ~ ", " ~ dbt_self_heal.self_heal_sql_string(invocation_id) ~ ", " ~ dbt_self_heal.self_heal_sql_string(built_by)
         ~ ", " ~ ('null' if digest is none else dbt_self_heal.self_heal_sql_string(digest)) ~ ")") -%}
   {%- endfor -%}
-  {%- do run_query("insert or replace into " ~ dbt_self_heal.self_heal_record_relation() ~ " values\n" ~ rows | join(",\n")) -%}
+  {#- An upsert both DuckDB and Postgres take (DuckDB's `insert or replace` is its shorthand for it). -#}
+  {%- do run_query("insert into " ~ dbt_self_heal.self_heal_record_relation() ~ " values\n" ~ rows | join(",\n")
+      ~ "\non conflict (relation) do update set unique_id = excluded.unique_id, fingerprint = excluded.fingerprint, "
+      ~ "parts = excluded.parts, files = excluded.files, built_at = excluded.built_at, "
+      ~ "invocation_id = excluded.invocation_id, built_by = excluded.built_by, verified_digest = excluded.verified_digest") -%}
 {% endmacro %}

@@ -23,5 +23,5 @@
   {%- endif -%}
   {#- The old fingerprint stays behind the mark: what dbt then skips is restored by self_heal_restore_unbuilt. -#}
   {{ return("update " ~ relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = null"
-      ~ " where relation in (" ~ keys | join(', ') ~ ") and not starts_with(fingerprint, 'unfinished:')") }}
+      ~ " where relation in (" ~ keys | join(', ') ~ ") and fingerprint not like 'unfinished:%'") }}
 {% endmacro %}

@@ -10,6 +10,11 @@
       case is the target schema as dbt knows it. -#}
   {%- set state_schema = var('self_heal_state_schema', target.schema) | string -%}
   {%- set state_schema = target.schema if state_schema | lower == target.schema | lower else state_schema -%}
+  {%- set lock_timeout = var('self_heal_lock_timeout', 600) -%}
+  {%- if lock_timeout | string | trim | float(-1) < 0 -%}
+    {{ exceptions.raise_compiler_error("var self_heal_lock_timeout is '" ~ lock_timeout ~ "'; set it to the seconds a run "
+        ~ "waits for another run's heal on the same database (default 600) in dbt_project.yml vars or --vars.") }}
+  {%- endif -%}
   {{ return({
       'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
       'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
@@ -17,6 +22,7 @@
       'state_table': var('self_heal_state_table', 'self_heal_state'),
       'record_table': var('self_heal_record_table', 'self_heal_fingerprints'),
       'unrecorded': unrecorded,
+      'lock_timeout': lock_timeout | string | trim | float,
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
   }) }}
 {% endmacro %}
