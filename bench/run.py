@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb
 
-from bench import chart, events, scenarios
+from bench import chart, events, postgres, scenarios
 from bench.proc import Measured, measure
 from bench.workspaces import (
     PROJECT,
@@ -69,6 +69,8 @@ TARGETS = [
     ("stale_seed_rebuild_vs_dbt_ratio", "stale seed: heal run / plain dbt", 1.20, "x"),
     ("unchanged_rerun_rebuilt_relations", "unchanged rerun: relations rebuilt", 0, "=="),
     ("first_feedback_seconds_wrapper", "first feedback from the wrapper", 0.5, "s"),
+    ("postgres_heal_vs_same_nodes_ratio", "PostgreSQL: heal / same_nodes (jaffle_shop)", 1.15, "x"),
+    ("postgres_warm_hook_seconds", "PostgreSQL: warm hook (jaffle_shop)", 0.5, "s"),
 ]
 
 
@@ -413,6 +415,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         values[f"heal_vs_full_build_ratio_{n}"] = value
     values["heal_vs_same_nodes_ratio_10000"] = results["heal_vs_same_nodes_ratio_by_employees"].get("10000")
     values["init_seconds_1m"] = results["init_seconds_by_employees"].get("1000000", {}).get("heal_seconds")
+    values["postgres_heal_vs_same_nodes_ratio"] = (results.get("postgres") or {}).get("heal_vs_same_nodes_ratio")
+    values["postgres_warm_hook_seconds"] = (results.get("postgres") or {}).get("warm_hook_seconds")
     stale = results.get("stale_seed") or {}
     rows = []
     for key, label, limit, unit in TARGETS:
@@ -592,6 +596,9 @@ def main() -> None:
         "--only-large", action="store_true",
         help="only the large fixture's rows (heal / same nodes, warm hook share); prints them, writes nothing",
     )
+    parser.add_argument("--postgres-rounds", type=int, default=3, help="rounds of heal vs same_nodes on PostgreSQL")
+    parser.add_argument("--postgres-only", action="store_true",
+                        help="measure only the PostgreSQL rows and merge them into --out (other figures kept)")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     parser.add_argument("--chart", type=Path, default=BENCH / "results.png")
     args = parser.parse_args()  # fmt: skip
@@ -608,6 +615,17 @@ def main() -> None:
     }  # fmt: skip
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("DBT_VERSION_CHECK", "false")
+
+    if args.postgres_only:
+        log("PostgreSQL: heal vs same nodes, warm hook (private server)")
+        merged = json.loads(args.out.read_text())
+        merged["postgres"] = postgres.run(WORK / "postgres", args.postgres_rounds, args.warm_runs)
+        merged["targets"] = targets(merged)
+        args.out.write_text(json.dumps(merged, indent=2, default=str) + "\n")
+        for row in merged["targets"]:
+            if row["key"].startswith("postgres_"):
+                print(f"{row['label']:<48}{fmt(row['value'], 3):>10}  {row['target']:<18} {row['verdict']}")
+        return
 
     started = time.perf_counter()
     info = machine()
@@ -648,6 +666,8 @@ def main() -> None:
     if any(s.wrapper for s in strategies):
         log("selfheal simulate: new workspace, unchanged rerun, --year 2026")
         simulate = scenarios.simulate(args.simulate_rounds)
+    log("PostgreSQL: heal vs same nodes, warm hook (private server)")
+    on_postgres = postgres.run(WORK / "postgres", args.postgres_rounds, args.warm_runs)
 
     results: dict[str, Any] = {
         "machine": info,
@@ -687,6 +707,7 @@ def main() -> None:
         unchanged_rerun_rebuilt_relations=stale["unchanged_rebuilt"],
         stale_seed=stale,
         simulate=simulate,
+        postgres=on_postgres,
         where_time_goes=time_goes,
         heal_profile_largest=heal_profile,
         large_fixture=large,

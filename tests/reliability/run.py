@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.reliability import bad_input, concurrency, corruption, disk, drift, kill
+from tests.reliability import bad_input, concurrency, corruption, disk, drift, kill, postgres
 from tests.reliability.common import SuiteResult
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -28,6 +28,7 @@ SUITES: dict[str, Callable[[Path, argparse.Namespace], SuiteResult]] = {
     "disk": lambda w, a: disk.run(w),
     "bad_input": lambda w, a: bad_input.run(w),
     "drift": lambda w, a: drift.run(w, seed=a.seed),
+    "postgres": lambda w, a: postgres.run(w, kill_trials=a.postgres_kill_trials, seed=a.seed),
 }
 
 
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suites", default=",".join(SUITES), help="comma-separated subset of " + ", ".join(SUITES))
     parser.add_argument("--kill-trials", type=int, default=20)
     parser.add_argument("--census-rows", type=int, default=200_000, help="census size for the kill suite")
+    parser.add_argument("--postgres-kill-trials", type=int, default=3, help="kill -9 trials of the postgres suite")
     parser.add_argument("--seed", type=int, default=20251212, help="RNG seed of the kill moments")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")

@@ -61,6 +61,7 @@
   {#- Opening the transaction with a statement that auto-begins makes it dbt's: later statements join it. -#}
   {%- do dbt_self_heal.self_heal_begin() -%}
   {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
+  {%- set dependants = dbt_self_heal.self_heal_dependants(missing, check) -%}
   {%- set total = missing | length -%}
   {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
   {%- do dbt_self_heal.self_heal_advance(run, 'load_seeds', dbt_self_heal.self_heal_names(plan.seeds),
@@ -98,5 +99,6 @@
     {%- set missing = missing | reject('in', kept) | list -%}
     {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
   {%- endif -%}
+  {%- do dbt_self_heal.self_heal_restore_dependants(dependants) -%}
   {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, plan.adopt)) }}
 {% endmacro %}

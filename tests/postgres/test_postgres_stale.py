@@ -1,0 +1,84 @@
+"""On PostgreSQL an edited seed and an edited model are healed with their reasons, and rebuilding them never takes a
+view along that the heal does not rebuild (dbt-postgres drops with CASCADE)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.postgres.conftest import PgDatabase, copy_fixture
+
+
+def reasons(run_events: list[dict[str, object]]) -> dict[str, str]:
+    [start] = run_events
+    return {str(item["relation"]): str(item["reason"]) for item in start["stale"]}  # type: ignore[attr-defined]
+
+
+def test_an_edited_seed_and_an_edited_model_are_healed_with_their_reasons(tmp_path: Path, pg: PgDatabase) -> None:
+    project = copy_fixture("jaffle_shop", tmp_path)
+    first = pg.dbt(["run", "--select", "customers"], project)
+    assert first.returncode == 0, first.messages
+
+    seed = project / "seeds" / "raw_customers.csv"
+    seed.write_text(seed.read_text() + "101,Zed,Z.\n")
+    model = project / "models" / "staging" / "stg_orders.sql"
+    model.write_text(model.read_text().replace("status from", "upper(status) as status from"))
+    second = pg.dbt(["run", "--select", "customers"], project)
+    assert second.returncode == 0, second.messages
+    why = reasons(second.events("heal_start"))
+    assert set(why) == {"raw_customers", "stg_customers", "stg_orders"}
+    assert "raw_customers" in why["raw_customers"] and "changed" in why["raw_customers"]
+    assert "code of stg_orders changed" in why["stg_orders"]
+    assert "raw_customers" in why["stg_customers"]
+    assert pg.query("select count(*) from main.raw_customers") == [(101,)]
+    assert pg.query("select count(*) from main.customers") == [(101,)]
+    assert pg.query("select distinct status from main.stg_orders where status <> upper(status)") == []
+
+    third = pg.dbt(["run", "--select", "customers"], project)
+    assert third.returncode == 0, third.messages
+    assert not third.events("heal_start")
+
+
+def test_views_outside_the_run_survive_a_stale_seed_and_a_rebuilt_view_and_read_the_new_rows(
+    tmp_path: Path, pg: PgDatabase
+) -> None:
+    project = copy_fixture("jaffle_shop", tmp_path)
+    first = pg.dbt(["run", "--select", "customers"], project)
+    assert first.returncode == 0, first.messages
+    # Views nobody's dbt run builds: one on the seed, one on a staging view, one on that one.
+    pg.query("create view main.customer_names as select first_name from main.raw_customers")
+    pg.query("create view main.customer_initials as select left(last_name, 1) as initial from main.stg_customers")
+    pg.query("comment on view main.customer_initials is 'made by hand'")
+    pg.query("create view main.initial_counts as select initial, count(*) as n from main.customer_initials group by 1")
+
+    seed = project / "seeds" / "raw_customers.csv"
+    seed.write_text(seed.read_text() + "101,Zed,Z.\n")
+    second = pg.dbt(["run", "--select", "customers"], project)
+    assert second.returncode == 0, second.messages
+    assert set(reasons(second.events("heal_start"))) == {"raw_customers", "stg_customers"}
+    assert pg.query("select count(*) from main.customer_names") == [(101,)]
+    assert pg.query("select count(*) from main.customer_initials") == [(101,)]
+    assert pg.query("select n from main.initial_counts where initial = 'Z'") == [(1 + _initials(project, "Z"),)]
+    assert pg.query("select obj_description('main.customer_initials'::regclass, 'pg_class')") == [("made by hand",)]
+    restored = [e["relation"] for e in second.events("dependant_restored")]
+    assert restored == ["main.customer_initials", "main.initial_counts"], "the seed was truncated, not dropped"
+
+
+def _initials(project: Path, letter: str) -> int:
+    lines = (project / "seeds" / "raw_customers.csv").read_text().splitlines()[1:-1]
+    return sum(1 for line in lines if line.split(",")[2].startswith(letter))
+
+
+def test_a_seed_whose_columns_change_is_reloaded_and_the_views_on_it_come_back(tmp_path: Path, pg: PgDatabase) -> None:
+    project = copy_fixture("jaffle_shop", tmp_path)
+    first = pg.dbt(["run", "--select", "customers"], project)
+    assert first.returncode == 0, first.messages
+    pg.query("create view main.customer_names as select first_name from main.raw_customers")
+    seed = project / "seeds" / "raw_customers.csv"
+    lines = seed.read_text().splitlines()
+    seed.write_text("\n".join([lines[0] + ",vip"] + [line + ",true" for line in lines[1:]]) + "\n")
+    second = pg.dbt(["run", "--select", "customers"], project)
+    assert second.returncode == 0, second.messages
+    columns = [c[:2] for c in pg.catalog()["main.raw_customers"]["columns"]]
+    assert columns == [("id", "integer"), ("first_name", "text"), ("last_name", "text"), ("vip", "boolean")]
+    assert pg.query("select count(*) from main.customer_names") == [(100,)]
+    assert [e["relation"] for e in second.events("dependant_restored")] == ["main.customer_names"]
