@@ -175,7 +175,8 @@ def catalog(server: PostgresServer, dbname: str, *, exclude: Iterable[str] = SEL
 
 def query(server: PostgresServer, dbname: str, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
     with closing(server.connect(dbname)) as con, con.cursor() as cur:
-        cur.execute(sql, list(params))
+        values = list(params)
+        cur.execute(sql, values or None)  # no parameters: a `%` in the SQL is a `%`
         return list(cur.fetchall()) if cur.description else []
 
 

@@ -14,13 +14,7 @@
   {%- set text = reader.from_csv(path, column_types=[types.text] * (names | length), encoding='utf-8-sig',
                                  delimiter=delimiter) -%}
   {%- set declared = node.config.get('column_types') or {} -%}
-  {%- set unknown = declared.keys() | reject('in', names) | list -%}
-  {%- if unknown -%}
-    {{ return({'sql': none, 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") cannot be loaded: "
-        ~ "its column_types name " ~ unknown | join(', ') ~ ", which " ~ ("is not a column" if unknown | length == 1
-        else "are not columns") ~ " of its header (" ~ names | join(', ') ~ "; `dbt seed` fails on it too). "
-        ~ "Fix the seed's column_types in its YAML, then rerun."}) }}
-  {%- endif -%}
+  {#- A column_types key that names no column (dbt matches them exact-case) types nothing: agate only warns. -#}
   {%- set iso = modules.re.compile('\\d{4}(-?\\d{2}-?\\d{2}|-?W\\d{2}(-?\\d)?|-?\\d{3}|-\\d{2})?T\\d{2}(:?\\d{2}(:?\\d{2})?)?([.,]\\d+)?(Z|[+-]\\d{2}(:?\\d{2})?)?') -%}
   {%- set chosen = [] -%}
   {%- set nullish = [] -%}
