@@ -9,7 +9,7 @@ YEAR ?= 2025
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
-.PHONY: help venv demo test lint reliability bench wheel-check clean
+.PHONY: help venv matrix-venvs demo test matrix lint reliability bench wheel-check clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,22 @@ $(STAMP): pyproject.toml requirements.lock packages.yml
 	touch $(STAMP)
 
 venv: $(STAMP) ## Create or refresh .venv with everything needed to run and test
+
+# One venv per other supported dbt-core minor, from pinned lock files (requirements/dbt-<minor>.lock, a pip freeze of
+# a fresh venv). They hold dbt-core, its adapter and duckdb only: tests/matrix runs their `dbt` from .venv's Python.
+# dbt-core 1.12 requires dbt-core-experimental-parser, which cannot install offline: requirements/parser_stub.py
+# writes an empty stand-in wheel for it (README, "Offline use and versions").
+MATRIX_MINORS := 1.8 1.9 1.10 1.12
+MATRIX_STAMPS := $(foreach m,$(MATRIX_MINORS),.venv-dbt$(m)/.installed)
+
+.venv-dbt%/.installed: requirements/dbt-%.lock requirements/parser_stub.py
+	rm -rf .venv-dbt$*
+	$(PYTHON) -m venv .venv-dbt$*
+	$(PYTHON) requirements/parser_stub.py .venv-dbt$*/wheels >/dev/null
+	.venv-dbt$*/bin/pip install --quiet --disable-pip-version-check --find-links .venv-dbt$*/wheels -r requirements/dbt-$*.lock
+	touch $@
+
+matrix-venvs: $(MATRIX_STAMPS) ## Create the dbt version matrix venvs (.venv-dbt1.8 ...) from requirements/*.lock
 
 demo: $(STAMP) ## Main job: a brand-new workspace runs its first simulation year and heals itself on the way
 	rm -rf $(DEMO_WORKSPACE)

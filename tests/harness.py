@@ -24,7 +24,7 @@ from selfheal.packages import missing_packages
 REPO = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
 PROJECT_PARTS = (
-    "dbt_project.yml", "profiles.yml", "packages.yml", "package-lock.yml", "dbt_self_heal",
+    "dbt_project.yml", "profiles.yml", "packages.yml", "dbt_self_heal",
     "macros", "models", "seeds", "data", "tests/dbt",
 )  # fmt: skip
 STATE_TABLE = "self_heal_state"
@@ -77,16 +77,19 @@ def run_dbt(
     variables: dict[str, Any] | None = None,
     timeout: float = 300,
     profiles_dir: Path = REPO,
+    dbt: Path = DBT,
+    env: dict[str, str] | None = None,
 ) -> DbtRun:
     """Run `dbt <args>` on the project with its own target/log dirs next to the database.
 
-    A project whose declared packages are not installed gets `dbt deps` first, as the wrapper does.
+    A project whose declared packages are not installed gets `dbt deps` first, as the wrapper does. `dbt` is another
+    venv's dbt executable for the version matrix (tests/matrix); `env` adds environment variables.
     """
     work = work_dir or db_path.parent
     if args[0] != "deps":
-        install_packages(project_dir)
+        install_packages(project_dir, dbt)
     cmd = [
-        str(DBT),
+        str(dbt),
         "--log-format",
         "json",
         *args,
@@ -102,7 +105,8 @@ def run_dbt(
     if variables:
         cmd += ["--vars", json.dumps(variables)]
     proc = subprocess.run(
-        cmd, cwd=project_dir, env=dbt_env(db_path), capture_output=True, text=True, timeout=timeout, check=False
+        cmd, cwd=project_dir, env={**dbt_env(db_path), **(env or {})}, capture_output=True, text=True,
+        timeout=timeout, check=False,
     )
     run = DbtRun(args=cmd, returncode=proc.returncode)
     for text in proc.stdout.splitlines():
@@ -114,10 +118,10 @@ def run_dbt(
     return run
 
 
-def install_packages(project_dir: Path) -> None:
+def install_packages(project_dir: Path, dbt: Path = DBT) -> None:
     """`dbt deps` for a project whose declared packages are not installed (local packages install offline)."""
     if missing_packages(project_dir):
-        cmd = [str(DBT), "deps", "--project-dir", str(project_dir), "--profiles-dir", str(REPO)]
+        cmd = [str(dbt), "deps", "--project-dir", str(project_dir), "--profiles-dir", str(REPO)]
         proc = subprocess.run(cmd, cwd=project_dir, env=dbt_env(project_dir / "unused.duckdb"), capture_output=True,
                               text=True, timeout=300, check=False)  # fmt: skip
         assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -54,7 +54,7 @@
   {%- if problems -%}
     {#- Nothing was built: the hook fails as a statement, dbt skips the selected nodes and on-run-end records it. -#}
     {%- do run.update({'error': problems | join(' | ')}) -%}
-    {{ return(dbt_self_heal.self_heal_raise_sql(problems | join(' | '))) }}
+    {{ return(dbt_self_heal.self_heal_stop_run(problems | join(' | '))) }}
   {%- endif -%}
 
   {%- do dbt_self_heal.self_heal_engine().update({'building': (selected_resources | list) + missing}) -%}

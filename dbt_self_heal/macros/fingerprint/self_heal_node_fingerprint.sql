@@ -7,6 +7,11 @@
   {#- Runs for every needed node on every run: kept to inline statements (dbt compiles and calls each macro anew). -#}
   {%- set config = dict(node.config) -%}
   {%- for key in ignored_config -%}{%- do config.pop(key, none) -%}{%- endfor -%}
+  {#- The same config reads the same under every dbt version (self_heal_config_view). -#}
+  {%- for key in shared.config_view.absent_means_none if key not in config -%}{%- do config.update({key: none}) -%}{%- endfor -%}
+  {%- for key, default in shared.config_view.default_means_absent.items() if key in config and config[key] == default -%}
+    {%- do config.pop(key) -%}
+  {%- endfor -%}
   {%- if (node.config.get('contract') or {}).get('enforced') -%}
     {#- What a contract enforces: column names, types and constraints (descriptions are docs, below). -#}
     {%- set contract_columns = {} -%}
@@ -88,7 +93,7 @@
   {%- endfor -%}
   {%- set parts = {
       'kind': node.resource_type ~ ':' ~ node.config.materialized,
-      'code': node.checksum.checksum if node.checksum.name == 'sha256' else none,
+      'code': shared.code.get(node.unique_id, node.checksum.checksum) if node.checksum.name == 'sha256' else none,
       'config': local_md5(tojson(config, sort_keys=true)),
       'vars': vars, 'env_vars': env_vars, 'inputs': inputs, 'macros': macros, 'parents': parents,
       'empty': flags.EMPTY is true,

@@ -8,7 +8,9 @@
     {%- do dbt_self_heal.self_heal_record_failure(run) -%}
   {%- endif -%}
   {%- set built = [] -%}
-  {%- for result in results if result.status == 'success' and result.node.resource_type in ['model', 'seed']
+  {#- dbt 1.8 reports a failed on-run-start hook as a result without a node (task/run.py safe_run_hooks). -#}
+  {%- set node_results = results | selectattr('node', 'defined') | list -%}
+  {%- for result in node_results if result.status == 'success' and result.node.resource_type in ['model', 'seed']
                                and result.node.config.materialized != 'ephemeral' -%}
     {%- do built.append(result.node.unique_id) -%}
   {%- endfor -%}
@@ -20,10 +22,11 @@
   {%- endif -%}
   {%- do shared.update({'finalized': true}) -%}
   {%- set check = shared.check -%}
-  {%- if check is none -%}
-    {#- No check ran (healing switched off with self_heal_enabled: false): dbt may have rebuilt relations from
-        other inputs than their records say, so their records are dropped and the next run with healing on treats
-        them as unrecorded (var self_heal_unrecorded) instead of trusting a stale record. -#}
+  {%- if check is none or shared.stopped -%}
+    {#- No check ran (healing switched off with self_heal_enabled: false), or the heal failed and dbt ran the nodes
+        anyway (dbt 1.8, or no skip_nodes_if_on_run_start_fails; self_heal_stop_run): dbt may have rebuilt relations
+        from other inputs than their records say, so their records are dropped and the next run with healing on
+        treats them as unrecorded (var self_heal_unrecorded) instead of trusting a stale record. -#}
     {%- if built -%}{%- do dbt_self_heal.self_heal_forget(built) -%}{%- endif -%}
     {{ return('') }}
   {%- endif -%}
@@ -31,7 +34,7 @@
   {%- if built -%}{%- do dbt_self_heal.self_heal_record_built(built, check) -%}{%- endif -%}
   {%- if (check.selected | length) > (built | length) -%}
     {%- set statuses = {} -%}
-    {%- for result in results -%}{%- do statuses.update({result.node.unique_id: 'skipped' if result.status == 'skipped' else 'ran'}) -%}{%- endfor -%}
+    {%- for result in node_results -%}{%- do statuses.update({result.node.unique_id: 'skipped' if result.status == 'skipped' else 'ran'}) -%}{%- endfor -%}
     {%- do dbt_self_heal.self_heal_restore_unbuilt(check.selected, statuses) -%}
   {%- endif -%}
   {{ return('') }}

@@ -8,9 +8,13 @@
       {%- do column.update({'data_type': api.Column.translate_type(column.data_type)}) -%}
     {%- endfor -%}
   {%- endif -%}
-  {#- As dbt's compiler does: a foreign key's `to: ref(...)` / `source(...)` becomes the relation's name. -#}
+  {#- As dbt's compiler does: a foreign key's `to: ref(...)` / `source(...)` becomes the relation's name.
+      dbt 1.9-1.12 (checked 1.9.11, 1.11.16, 1.12.6) do it with manifest.find_node_from_ref_or_source; dbt 1.8.10 has
+      no such method and its compiler leaves `to` as written (dbt-duckdb then renders `references ref('x') (...)`,
+      which fails): the heal leaves it as written too, so it fails exactly as `dbt build` does there. -#}
   {%- set constraint_lists = [model.get('constraints', [])] -%}
   {%- for column in model.get('columns', {}).values() -%}{%- do constraint_lists.append(column.get('constraints', [])) -%}{%- endfor -%}
+  {%- if engine.manifest.find_node_from_ref_or_source is not defined -%}{%- set constraint_lists = [] -%}{%- endif -%}
   {%- for constraints in constraint_lists -%}
     {%- for constraint in constraints if constraint.get('type') == 'foreign_key' and constraint.get('to') -%}
       {%- set target_node = engine.manifest.find_node_from_ref_or_source(constraint.to) -%}

@@ -4,5 +4,5 @@
                          'relations': [], 'started_at': check_started, 'completed_at': dbt_self_heal.self_heal_now(),
                          'duration_seconds': dbt_self_heal.self_heal_seconds_since(check_started)},
       "cannot run: " ~ problems | join(' | ')) -%}
-  {{ return(dbt_self_heal.self_heal_raise_sql(problems | join(' | '))) }}
+  {{ return(dbt_self_heal.self_heal_stop_run(problems | join(' | '))) }}
 {% endmacro %}

@@ -1,0 +1,358 @@
+"""The dbt version matrix: the reference workspace and tests/fixtures/planalign_consumer healed by every other supported
+dbt-core minor (one venv each, `make matrix-venvs`), with a table version x check at the end; exit 1 if a cell fails.
+
+Usage: `.venv/bin/python -m tests.matrix.run [--versions 1.8 1.12] [--projects reference consumer] [--workers 2]`.
+Each (version, project) is one chain of dbt runs on one private project copy and one target directory (dbt's partial
+parse is reused between its runs); chains run in parallel. Checks, per chain:
+- parse: `dbt deps` and `dbt parse` succeed with no warning (1.12 validates the package's macro YAML);
+- parity: an empty database healed by `dbt build --select <leaf>` holds every relation it heals exactly as a full
+  plain build (healing off) of the same version makes it: kind, columns, types, constraints, comments, rows;
+- warm: the same command again builds nothing (`heal_skipped`, reason healthy);
+- partial: two dropped relations are healed, exactly those, and a table the test made survives;
+- switch: a workspace healed with dbt 1.11 (.venv), run with this version, rebuilds nothing;
+- failed: a heal that fails before building (a missing input or source) exits 1; on 1.9+ dbt skips the selection
+  and the database holds nothing but the self-heal state; on 1.8 (which runs the selection anyway) on-run-end does
+  not crash and records no fingerprint of what dbt built then;
+- retry: once the input is back, `dbt retry` heals the parents of what it retries and succeeds;
+- stale_seed: an edited seed file is reloaded with its reason (`seeds/... changed since ...`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tests.harness import REPO, DbtRun, catalog, copy_project, run_dbt
+
+BASELINE = "1.11"
+VERSIONS = ("1.8", "1.9", "1.10", "1.12")
+CHECKS = ("parse", "parity", "warm", "partial", "switch", "failed", "retry", "stale_seed")
+CONSUMER = REPO / "tests" / "fixtures" / "planalign_consumer"
+
+
+def dbt_of(version: str) -> Path:
+    return REPO / (".venv" if version == BASELINE else f".venv-dbt{version}") / "bin" / "dbt"
+
+
+def minor(version: str) -> int:
+    major, sub = version.split(".")[:2]
+    return int(major) * 1000 + int(sub)
+
+
+class CheckFailed(AssertionError):
+    pass
+
+
+def expect(condition: object, message: str, run: DbtRun | None = None) -> None:
+    if not condition:
+        detail = ""
+        if run is not None:
+            lines = [line for line in run.messages.splitlines() if not line.startswith("self_heal {")]
+            detail = "\n    " + "\n    ".join(lines[-12:])
+        raise CheckFailed(message + detail)
+
+
+@dataclass
+class Project:
+    """What differs between the two projects the matrix heals."""
+
+    name: str
+    leaf: str
+    partial_drop: tuple[str, ...]
+    seed_file: str  # relative to the project
+    seed_relation: str
+    exclude: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    db_name: str = "simulation.duckdb"
+
+    def copy(self, dest: Path, version: str) -> Path:
+        if self.name == "reference":
+            copy_project(dest, install=False)
+        else:
+            shutil.copytree(CONSUMER, dest, ignore=shutil.ignore_patterns("dbt_packages", "target", "logs",
+                                                                          "package-lock.yml"))  # fmt: skip
+            (dest / "packages.yml").write_text(f"packages:\n  - local: {REPO / 'dbt_self_heal'}\n", encoding="utf-8")
+            if minor(version) < 1009:
+                # dbt 1.8 compiles no foreign-key `to: ref(...)` (plain `dbt build` fails on it): the 1.8 form.
+                yml = dest / "models" / "foundation" / "_foundation.yml"
+                text = yml.read_text(encoding="utf-8")
+                text = text.replace("to: ref('dim_job_levels')\n        to_columns: [job_level]",
+                                    "expression: \"dim_job_levels (job_level)\"")  # fmt: skip
+                yml.write_text(text, encoding="utf-8")
+        return dest
+
+    def fresh_db(self, directory: Path, *, source: bool = True) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        db = directory / self.db_name
+        if self.name == "consumer" and source:
+            self.write_source(db)
+        return db
+
+    @staticmethod
+    def write_source(db: Path) -> None:
+        """The orchestrator's table the consumer's staging reads (as tests/core/test_consumer_project.py writes it)."""
+        with duckdb.connect(str(db)) as con:
+            con.execute("create schema if not exists orchestrator")
+            con.execute(
+                "create table orchestrator.projection_inputs as select 'E' || lpad(i::varchar, 3, '0') as employee_id, "
+                "['Sales', 'Finance', 'Legal', 'Engineering'][1 + i % 4] as department, 1 + i % 3 as job_level, "
+                "date '1960-03-01' + to_days((i * 397) % 15000) as birth_date, "
+                "date '2000-06-15' + to_days((i * 211) % 8000) as hire_date, "
+                "case when i % 10 = 0 then 0 else 45000 + i * 1500.5 end as annual_compensation, "
+                "1 + i % 3 as customer_id from range(1, 31) as t(i)"
+            )
+
+
+PROJECTS = {
+    "reference": Project(
+        name="reference", leaf="fct_workforce_snapshot", partial_drop=("config_cola", "int_employee_benefits"),
+        seed_file="seeds/config_merit_rates.csv", seed_relation="config_merit_rates",
+    ),
+    "consumer": Project(
+        name="consumer", leaf="fct_workforce_snapshot", partial_drop=("config_age_bands", "int_ledger_presence"),
+        seed_file="seeds/config/config_job_levels.csv", seed_relation="config_job_levels",
+        exclude=("tag:refused_contract",), env={"PLANALIGN_FIXTURE_ENV": "consumer-fixture"},
+        db_name="consumer.duckdb",
+    ),
+}  # fmt: skip
+UNIT_TEST_18 = "dim_customers_v2_trims_and_keys_names"  # dbt 1.8 cannot run it (a column named " name")
+
+
+@dataclass
+class Chain:
+    """One version x project: its project copy, target directory and the result of each check."""
+
+    version: str
+    project: Project
+    work: Path
+    template: Path | None  # a database healed by dbt 1.11, for the switch check
+    results: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def dbt(self, args: list[str], db: Path, *, variables: dict[str, Any] | None = None,
+            version: str | None = None) -> DbtRun:  # fmt: skip
+        version = version or self.version
+        work = self.work / f"run-{version}"
+        work.mkdir(exist_ok=True)
+        return run_dbt(args, db, project_dir=self.work / "project", work_dir=work, variables=variables,
+                       dbt=dbt_of(version), env=self.project.env, timeout=600)  # fmt: skip
+
+    def select(self) -> list[str]:
+        excluded = list(self.project.exclude)
+        if self.project.name == "consumer" and minor(self.version) < 1009:
+            excluded.append(UNIT_TEST_18)
+        return ["build", "--select", self.project.leaf] + (["--exclude", *excluded] if excluded else [])
+
+    def run(self) -> None:
+        started = time.monotonic()
+        self.project.copy(self.work / "project", self.version)
+        state: dict[str, Any] = {}
+        for check in CHECKS:
+            if check == "switch" and self.version == BASELINE:
+                self.results[check] = "-"
+                continue
+            try:
+                getattr(self, f"check_{check}")(state)
+                self.results[check] = "ok"
+            except Exception as exc:  # one failing cell must not hide the others
+                self.results[check] = "FAIL"
+                detail = str(exc) if isinstance(exc, CheckFailed) else traceback.format_exc()
+                print(f"[{self.version} {self.project.name}] {check} FAILED: {detail}", flush=True)
+        self.seconds = time.monotonic() - started
+
+    # --- checks -------------------------------------------------------------------------------------------------
+
+    def check_parse(self, state: dict[str, Any]) -> None:
+        db = self.project.fresh_db(self.work / "parse", source=False)
+        run = self.dbt(["parse"], db)
+        expect(run.returncode == 0, "dbt parse failed", run)
+        warnings = [str(line.get("info", {}).get("msg", "")) for line in run.lines
+                    if line.get("info", {}).get("level") in ("warn", "error")]  # fmt: skip
+        expect(not warnings, "dbt parse warned: " + " | ".join(warnings)[:2000])
+
+    def check_parity(self, state: dict[str, Any]) -> None:
+        plain = self.project.fresh_db(self.work / "plain")
+        excluded = list(self.project.exclude) + ([UNIT_TEST_18] if self.project.name == "consumer"
+                                                 and minor(self.version) < 1009 else [])  # fmt: skip
+        run = self.dbt(["build", *(["--exclude", *excluded] if excluded else [])], plain,
+                       variables={"self_heal_enabled": False})  # fmt: skip
+        expect(run.returncode == 0, "the full plain build failed", run)
+        healed = self.project.fresh_db(self.work / "healed")
+        run = self.dbt(self.select(), healed)
+        state["healed"] = healed
+        expect(run.returncode == 0, "the heal of an empty database failed", run)
+        [complete] = run.events("heal_complete") or [None]
+        expect(complete is not None and complete["relations"], "no heal_complete event", run)
+        built, got = catalog(plain), catalog(healed)
+        extra = sorted(set(got) - set(built))
+        expect(not extra, f"the heal made relations the plain build does not: {extra}")
+        diffs = [f"{rel}.{key}" for rel in sorted(set(got) & set(built)) for key in built[rel]
+                 if got[rel].get(key) != built[rel][key]]  # fmt: skip
+        expect(not diffs, f"healed relations differ from the plain build: {diffs}")
+
+    def check_warm(self, state: dict[str, Any]) -> None:
+        run = self.dbt(self.select(), state["healed"])
+        expect(run.returncode == 0, "the warm rerun failed", run)
+        expect(not run.events("heal_start"), f"the warm rerun healed: {run.events('heal_start')}", run)
+        expect([e for e in run.events("heal_skipped") if e.get("reason") == "healthy"], "no healthy heal_skipped", run)
+
+    def check_partial(self, state: dict[str, Any]) -> None:
+        db = state["healed"]
+        with duckdb.connect(str(db)) as con:
+            schemas = dict(con.execute("select table_name, table_schema from information_schema.tables").fetchall())
+            for name in self.project.partial_drop:
+                con.execute(f'drop table "{schemas[name]}"."{name}"')
+            con.execute("create table main.matrix_sentinel as select 42 as x")
+        run = self.dbt(self.select(), db)
+        expect(run.returncode == 0, "the partial heal failed", run)
+        [complete] = run.events("heal_complete") or [None]
+        expect(complete is not None, "no heal_complete event", run)
+        expect(sorted(complete["relations"]) == sorted(self.project.partial_drop),
+               f"healed {complete['relations']} instead of {sorted(self.project.partial_drop)}", run)  # fmt: skip
+        with duckdb.connect(str(db), read_only=True) as con:
+            expect(con.execute("select x from main.matrix_sentinel").fetchall() == [(42,)], "the sentinel was lost")
+
+    def check_switch(self, state: dict[str, Any]) -> None:
+        assert self.template is not None
+        db = self.work / "switch" / self.project.db_name
+        db.parent.mkdir()
+        shutil.copy2(self.template, db)
+        run = self.dbt(self.select(), db)
+        expect(run.returncode == 0, f"the first run under dbt {self.version} failed", run)
+        starts = run.events("heal_start")
+        expect(not starts, "switching from dbt 1.11 rebuilt: "
+               + "; ".join(f"{s['relation']}: {s['reason']}" for e in starts for s in e.get("stale", []))
+               + f" missing {[e.get('missing') for e in starts]}")  # fmt: skip
+
+    def check_failed(self, state: dict[str, Any]) -> None:
+        db = self.project.fresh_db(self.work / "failed", source=False)
+        moved = None
+        if self.project.name == "reference":
+            census = self.work / "project" / "data" / "census.csv"
+            moved = census.with_suffix(".away")
+            census.rename(moved)
+        state["failed_db"], state["moved"] = db, moved
+        run = self.dbt(self.select(), db)
+        expect(run.returncode == 1, f"exit {run.returncode}, not 1", run)
+        expect(run.events("heal_failed"), "no heal_failed event", run)
+        expect("on-run-end failed" not in run.messages and "Error in on-run-end" not in run.messages,
+               "on-run-end failed", run)  # fmt: skip
+        results = json.loads((self.work / f"run-{self.version}" / "target" / "run_results.json").read_text())
+        ran = [r["unique_id"] for r in results["results"]
+               if r["status"] not in ("skipped",) and r["unique_id"].split(".")[0] in ("model", "seed", "test")]
+        left = self.leftovers(db)
+        if minor(self.version) >= 1009:
+            expect(not ran, f"dbt ran {ran[:5]} after the failed heal")
+            expect(not left, f"the failed heal left {sorted(left)}")
+        else:
+            with duckdb.connect(str(db), read_only=True) as con:
+                tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+                records = (con.execute("select count(*) from self_heal_fingerprints").fetchone() or (0,))[0] \
+                    if "self_heal_fingerprints" in tables else 0
+            expect(records == 0, f"dbt 1.8 ran the selection after a failed heal and {records} records were written")
+
+    def check_retry(self, state: dict[str, Any]) -> None:
+        db = state["failed_db"]
+        if state.get("moved"):
+            state["moved"].rename(state["moved"].with_suffix(".csv"))
+        else:
+            self.project.write_source(db)
+        run = self.dbt(["retry"], db)
+        expect(run.returncode == 0, "dbt retry failed", run)
+        if minor(self.version) >= 1009:
+            [complete] = run.events("heal_complete") or [None]
+            expect(complete is not None and complete["relations"], "dbt retry healed nothing", run)
+        expect(self.project.leaf in {k.split(".")[-1] for k in catalog(db)}, "the retried leaf was not built")
+
+    def check_stale_seed(self, state: dict[str, Any]) -> None:
+        db = state["healed"]
+        seed = self.work / "project" / self.project.seed_file
+        lines = seed.read_text(encoding="utf-8").splitlines()
+        last = lines[1][-1]
+        lines[1] = lines[1][:-1] + (str((int(last) + 1) % 10) if last.isdigit() else last + "x")  # a value changes
+        seed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        time.sleep(0.01)
+        run = self.dbt(self.select(), db)
+        expect(run.returncode == 0, "the stale-seed run failed", run)
+        [start] = run.events("heal_start") or [None]
+        expect(start is not None, "the edited seed was not healed", run)
+        reasons = {s["relation"]: s["reason"] for s in start.get("stale", [])}
+        expect(self.project.seed_relation in reasons, f"{self.project.seed_relation} not stale: {reasons}")
+        expect(self.project.seed_file in reasons[self.project.seed_relation]
+               and "changed" in reasons[self.project.seed_relation], f"reason: {reasons[self.project.seed_relation]}")
+
+    def leftovers(self, db: Path) -> set[str]:
+        ignore = {"main.audit_log", "orchestrator.projection_inputs"}
+        return {rel for rel in catalog(db) if rel not in ignore} if db.exists() else set()
+
+
+def build_template(project: Project, work: Path) -> Path:
+    """A workspace healed by dbt 1.11 (.venv), copied by each version's switch check."""
+    chain = Chain(BASELINE, project, work, None)
+    project.copy(work / "project", BASELINE)
+    db = project.fresh_db(work / "db")
+    run = chain.dbt(chain.select(), db)
+    if run.returncode != 0 or not run.events("heal_complete"):
+        raise RuntimeError(f"dbt 1.11 could not heal the {project.name} template:\n{run.messages[-3000:]}")
+    return db
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--versions", nargs="+", default=list(VERSIONS))
+    parser.add_argument("--projects", nargs="+", default=list(PROJECTS), choices=list(PROJECTS))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (printed)")
+    args = parser.parse_args(argv)
+    missing = [v for v in args.versions if not dbt_of(v).exists()]
+    if missing:
+        print(f"no venv for dbt {', '.join(missing)}: run `make matrix-venvs`", file=sys.stderr)
+        return 2
+    root = Path(tempfile.mkdtemp(prefix="selfheal-matrix-"))
+    started = time.monotonic()
+    templates: dict[str, Path] = {}
+    chains: list[Chain] = []
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        for name, path in zip(args.projects, pool.map(lambda n: build_template(PROJECTS[n], root / f"template-{n}"),
+                                                       args.projects), strict=True):  # fmt: skip
+            templates[name] = path
+        for version in args.versions:
+            for name in args.projects:
+                chains.append(Chain(version, PROJECTS[name], root / f"{name}-{version}", templates[name]))
+        for chain in chains:
+            chain.work.mkdir(parents=True)
+        list(pool.map(lambda c: c.run(), chains))
+    print_table(chains)
+    print(f"matrix: {len(chains)} chains in {time.monotonic() - started:.0f} s ({root})")
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0 if all(v in ("ok", "-") for c in chains for v in c.results.values()) else 1
+
+
+def print_table(chains: list[Chain]) -> None:
+    head = ["dbt", "project", *CHECKS, "seconds"]
+    rows = [[c.version, c.project.name, *(c.results.get(k, "?") for k in CHECKS), f"{c.seconds:.0f}"] for c in chains]
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True))
+
+    print("\n" + line(head))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
