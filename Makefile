@@ -45,10 +45,16 @@ demo: $(STAMP) ## Main job: a brand-new workspace runs its first simulation year
 	$(BIN)/selfheal status --workspace $(DEMO_WORKSPACE)
 	$(BIN)/python scripts/year_summary.py $(DEMO_WORKSPACE)
 
-test: $(STAMP) ## Lint, type-check and run the whole test suite against real dbt and DuckDB
+test: $(STAMP) ## Lint, type-check, the whole test suite on dbt 1.11, then the version matrix (1.8-1.12) with its table
 	$(BIN)/ruff check python_wrapper tests scripts bench
 	$(BIN)/mypy
+	$(MAKE) -j4 matrix-venvs
 	$(BIN)/pytest -n 2
+	$(BIN)/python -m tests.matrix.run
+
+matrix: $(STAMP) ## The version matrix only: heal checks under dbt 1.8, 1.9, 1.10, 1.12 (and 1.11 as the baseline)
+	$(MAKE) -j4 matrix-venvs
+	$(BIN)/python -m tests.matrix.run
 
 lint: $(STAMP) ## ruff + mypy only
 	$(BIN)/ruff check python_wrapper tests scripts bench

@@ -22,10 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,11 +141,33 @@ class Chain:
     template: Path | None  # a database healed by dbt 1.11, for the switch check
     results: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    active: str | None = None
+
+    def db(self, label: str, *, fresh: bool = False, source: bool = True) -> Path:
+        """The chain's database file `label`, moved to the one path every run of the chain uses: the profile reads
+        the path from an env var, and a changed profile costs dbt its partial parse (a full parse per run)."""
+        path = self.work / "ws" / self.project.db_name
+        if self.active == label and not fresh:
+            return path
+        path.parent.mkdir(exist_ok=True)
+        if self.active is not None and path.exists():
+            path.rename(self.work / f"db-{self.active}.duckdb")
+        stored = self.work / f"db-{label}.duckdb"
+        if fresh:
+            stored.unlink(missing_ok=True)
+        if stored.exists():
+            stored.rename(path)
+        elif self.project.name == "consumer" and source:
+            self.project.write_source(path)
+        self.active = label
+        return path
 
     def dbt(self, args: list[str], db: Path, *, variables: dict[str, Any] | None = None,
-            version: str | None = None) -> DbtRun:  # fmt: skip
+            version: str | None = None, flavour: str = "") -> DbtRun:  # fmt: skip
+        """dbt of this chain's version; runs with other --vars (a `flavour`) keep their own target directory, as
+        changed vars also cost dbt its partial parse."""
         version = version or self.version
-        work = self.work / f"run-{version}"
+        work = self.work / f"run-{version}{flavour}"
         work.mkdir(exist_ok=True)
         return run_dbt(args, db, project_dir=self.work / "project", work_dir=work, variables=variables,
                        dbt=dbt_of(version), env=self.project.env, timeout=600)  # fmt: skip
@@ -174,27 +198,28 @@ class Chain:
     # --- checks -------------------------------------------------------------------------------------------------
 
     def check_parse(self, state: dict[str, Any]) -> None:
-        db = self.project.fresh_db(self.work / "parse", source=False)
-        run = self.dbt(["parse"], db)
+        run = self.dbt(["parse"], self.db("parse", source=False))
         expect(run.returncode == 0, "dbt parse failed", run)
         warnings = [str(line.get("info", {}).get("msg", "")) for line in run.lines
                     if line.get("info", {}).get("level") in ("warn", "error")]  # fmt: skip
         expect(not warnings, "dbt parse warned: " + " | ".join(warnings)[:2000])
 
     def check_parity(self, state: dict[str, Any]) -> None:
-        plain = self.project.fresh_db(self.work / "plain")
+        plain = self.db("plain", fresh=True)
         excluded = list(self.project.exclude) + ([UNIT_TEST_18] if self.project.name == "consumer"
                                                  and minor(self.version) < 1009 else [])  # fmt: skip
-        run = self.dbt(["build", *(["--exclude", *excluded] if excluded else [])], plain,
-                       variables={"self_heal_enabled": False})  # fmt: skip
+        # Seeds and models only: the plain build's tests would cost minutes and make no relation.
+        run = self.dbt(["build", "--select", "resource_type:seed", "resource_type:model",
+                        *(["--exclude", *excluded] if excluded else [])], plain,
+                       variables={"self_heal_enabled": False}, flavour="-plain")  # fmt: skip
         expect(run.returncode == 0, "the full plain build failed", run)
-        healed = self.project.fresh_db(self.work / "healed")
+        healed = self.db("healed", fresh=True)
         run = self.dbt(self.select(), healed)
-        state["healed"] = healed
         expect(run.returncode == 0, "the heal of an empty database failed", run)
         [complete] = run.events("heal_complete") or [None]
         expect(complete is not None and complete["relations"], "no heal_complete event", run)
-        built, got = catalog(plain), catalog(healed)
+        built = catalog(self.db("plain"))
+        got = catalog(self.db("healed"))
         extra = sorted(set(got) - set(built))
         expect(not extra, f"the heal made relations the plain build does not: {extra}")
         diffs = [f"{rel}.{key}" for rel in sorted(set(got) & set(built)) for key in built[rel]
@@ -202,13 +227,13 @@ class Chain:
         expect(not diffs, f"healed relations differ from the plain build: {diffs}")
 
     def check_warm(self, state: dict[str, Any]) -> None:
-        run = self.dbt(self.select(), state["healed"])
+        run = self.dbt(self.select(), self.db("healed"))
         expect(run.returncode == 0, "the warm rerun failed", run)
         expect(not run.events("heal_start"), f"the warm rerun healed: {run.events('heal_start')}", run)
         expect([e for e in run.events("heal_skipped") if e.get("reason") == "healthy"], "no healthy heal_skipped", run)
 
     def check_partial(self, state: dict[str, Any]) -> None:
-        db = state["healed"]
+        db = self.db("healed")
         with duckdb.connect(str(db)) as con:
             schemas = dict(con.execute("select table_name, table_schema from information_schema.tables").fetchall())
             for name in self.project.partial_drop:
@@ -225,8 +250,8 @@ class Chain:
 
     def check_switch(self, state: dict[str, Any]) -> None:
         assert self.template is not None
-        db = self.work / "switch" / self.project.db_name
-        db.parent.mkdir()
+        db = self.db("switch", fresh=True, source=False)
+        db.unlink(missing_ok=True)
         shutil.copy2(self.template, db)
         run = self.dbt(self.select(), db)
         expect(run.returncode == 0, f"the first run under dbt {self.version} failed", run)
@@ -236,13 +261,13 @@ class Chain:
                + f" missing {[e.get('missing') for e in starts]}")  # fmt: skip
 
     def check_failed(self, state: dict[str, Any]) -> None:
-        db = self.project.fresh_db(self.work / "failed", source=False)
+        db = self.db("failed", fresh=True, source=False)
         moved = None
         if self.project.name == "reference":
             census = self.work / "project" / "data" / "census.csv"
             moved = census.with_suffix(".away")
             census.rename(moved)
-        state["failed_db"], state["moved"] = db, moved
+        state["moved"] = moved
         run = self.dbt(self.select(), db)
         expect(run.returncode == 1, f"exit {run.returncode}, not 1", run)
         expect(run.events("heal_failed"), "no heal_failed event", run)
@@ -263,7 +288,7 @@ class Chain:
             expect(records == 0, f"dbt 1.8 ran the selection after a failed heal and {records} records were written")
 
     def check_retry(self, state: dict[str, Any]) -> None:
-        db = state["failed_db"]
+        db = self.db("failed")
         if state.get("moved"):
             state["moved"].rename(state["moved"].with_suffix(".csv"))
         else:
@@ -276,7 +301,7 @@ class Chain:
         expect(self.project.leaf in {k.split(".")[-1] for k in catalog(db)}, "the retried leaf was not built")
 
     def check_stale_seed(self, state: dict[str, Any]) -> None:
-        db = state["healed"]
+        db = self.db("healed")
         seed = self.work / "project" / self.project.seed_file
         lines = seed.read_text(encoding="utf-8").splitlines()
         last = lines[1][-1]
@@ -295,6 +320,62 @@ class Chain:
     def leftovers(self, db: Path) -> set[str]:
         ignore = {"main.audit_log", "orchestrator.projection_inputs"}
         return {rel for rel in catalog(db) if rel not in ignore} if db.exists() else set()
+
+
+UNSUPPORTED = REPO / "tests" / "fixtures" / "unsupported_adapter"
+UNSUPPORTED_CHECKS = ("without_package", "off", "on_refused")
+
+
+def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
+    """A SQLite project (dbt-sqlite, in the 1.10 venv): built without the package, then with it and healing off
+    (exit 0, the same tables and rows, one `not healing` line, nothing of the package's written), then with healing
+    on (refused at once, naming the adapter and the var)."""
+    results: dict[str, str] = {}
+    project = work / "project"
+    shutil.copytree(UNSUPPORTED, project)
+    dbt = dbt_of(version)
+
+    def run(args: list[str], label: str) -> tuple[DbtRun, dict[str, list[Any]]]:
+        directory = work / label
+        directory.mkdir()
+        result = run_dbt(args, directory / "unused.duckdb", project_dir=project, profiles_dir=project, dbt=dbt,
+                         work_dir=directory, env={"SQLITE_DB_DIR": str(directory)})  # fmt: skip
+        tables: dict[str, list[Any]] = {}
+        if (directory / "unsupported.db").exists():
+            with sqlite3.connect(directory / "unsupported.db") as con:
+                names = [r[0] for r in con.execute("select name from sqlite_master where type in ('table', 'view')")]
+                tables = {n: sorted(con.execute(f'select * from "{n}"').fetchall()) for n in names}
+        return result, tables
+
+    def cell(name: str, check: Callable[[], None]) -> None:
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:
+            results[name] = "FAIL"
+            print(f"[{version} sqlite] {name} FAILED: {exc}", flush=True)
+
+    plain, plain_tables = run(["build"], "plain")
+    cell("without_package", lambda: expect(plain.returncode == 0 and plain_tables, "plain dbt-sqlite failed", plain))
+    (project / "packages.yml").write_text(f"packages:\n  - local: {REPO / 'dbt_self_heal'}\n", encoding="utf-8")
+    off, off_tables = run(["build", "--vars", "{self_heal_enabled: false}"], "off")
+
+    def check_off() -> None:
+        expect(off.returncode == 0, f"exit {off.returncode} with healing off", off)
+        expect(off_tables == plain_tables, f"tables differ from the run without the package: {sorted(off_tables)}")
+        lines = [m for m in off.messages.splitlines() if "Self-heal: not healing" in m]
+        expect(len(lines) == 1 and "sqlite" in lines[0], f"expected one 'not healing' line naming sqlite: {lines}", off)
+
+    cell("off", check_off)
+    on, on_tables = run(["build"], "on")
+
+    def check_on() -> None:
+        expect(on.returncode == 2, f"exit {on.returncode}, not 2 (refused before any node)", on)
+        expect("sqlite" in on.messages and "self_heal_enabled: false" in on.messages, "no adapter name and fix", on)
+        expect(not on_tables, f"the refused run built {sorted(on_tables)}")
+
+    cell("on_refused", check_on)
+    return results
 
 
 def build_template(project: Project, work: Path) -> Path:
@@ -332,12 +413,20 @@ def main(argv: list[str] | None = None) -> int:
                 chains.append(Chain(version, PROJECTS[name], root / f"{name}-{version}", templates[name]))
         for chain in chains:
             chain.work.mkdir(parents=True)
+        sqlite_work = root / "unsupported-sqlite"
+        sqlite_work.mkdir()
+        unsupported = pool.submit(unsupported_adapter, sqlite_work) if "1.10" in args.versions else None
         list(pool.map(lambda c: c.run(), chains))
+        sqlite_results = unsupported.result() if unsupported is not None else {}
     print_table(chains)
+    if sqlite_results:
+        print("\nan adapter the package does not support (dbt 1.10, dbt-sqlite): "
+              + "  ".join(f"{k}={v}" for k, v in sqlite_results.items()))
     print(f"matrix: {len(chains)} chains in {time.monotonic() - started:.0f} s ({root})")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
-    return 0 if all(v in ("ok", "-") for c in chains for v in c.results.values()) else 1
+    cells = [v for c in chains for v in c.results.values()] + list(sqlite_results.values())
+    return 0 if all(v in ("ok", "-") for v in cells) else 1
 
 
 def print_table(chains: list[Chain]) -> None:

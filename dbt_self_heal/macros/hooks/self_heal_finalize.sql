@@ -2,6 +2,11 @@
     dbt has rolled the healing transaction back, so the database is as it was before the run. -#}
 {% macro self_heal_finalize(wired_by='consumer') %}
   {%- if not execute -%}{{ return('') }}{%- endif -%}
+  {%- set settings = dbt_self_heal.self_heal_settings() -%}
+  {#- An adapter or dbt version the package cannot serve: on-run-start said so; nothing to record or forget. -#}
+  {%- if adapter.type() not in settings.adapters or (dbt_version.split('.')[:2] | join('.')) not in settings.dbt_versions -%}
+    {{ return('') }}
+  {%- endif -%}
   {%- set shared = dbt_self_heal.self_heal_run_state() -%}
   {%- set run = shared.run -%}
   {%- if run is not none and run.state == 'in_progress' -%}
@@ -14,7 +19,7 @@
                                and result.node.config.materialized != 'ephemeral' -%}
     {%- do built.append(result.node.unique_id) -%}
   {%- endfor -%}
-  {%- if wired_by == 'package' and not dbt_self_heal.self_heal_settings().package_hooks -%}
+  {%- if wired_by == 'package' and not settings.package_hooks -%}
     {#- The consumer's own on-run-end (dbt runs the root project's hooks first) records what dbt built; when it did
         not run, nothing did, so the records of those relations can no longer be trusted. -#}
     {%- if built and not shared.finalized -%}{%- do dbt_self_heal.self_heal_forget(built) -%}{%- endif -%}
