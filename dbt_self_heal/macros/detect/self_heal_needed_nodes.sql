@@ -13,7 +13,7 @@
     {%- elif uid.startswith('unit_test.') -%}
       {#- Unit tests are not in `graph`; the manifest names the model (and version) each one tests, whose parents
           are the test's inputs. -#}
-      {%- set unit_test = dbt_self_heal.self_heal_resolver().manifest.unit_tests.get(uid) -%}
+      {%- set unit_test = dbt_self_heal.self_heal_dbt_unit_test(uid) -%}
       {%- for tested in (unit_test.depends_on.nodes if unit_test else []) if tested in graph.nodes -%}
         {%- do roots.extend(graph.nodes[tested].depends_on.get('nodes', [])) -%}
       {%- endfor -%}

@@ -40,7 +40,7 @@
   {#- A materialization the project or a package defines is code that builds the node. -#}
   {%- set kind = node.config.materialized -%}
   {%- if kind not in shared.materializations -%}
-    {%- set found = manifest.find_materialization_macro_by_name(index.project, kind, adapter.type()) -%}
+    {%- set found = dbt_self_heal.self_heal_dbt_materialization(kind) -%}
     {%- set entry = none -%}
     {%- if found is not none and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] -%}
       {%- set entry = {'macros': {found.unique_id: local_md5(found.macro_sql)}, 'texts': [found.macro_sql]} -%}
