@@ -123,7 +123,7 @@ PROJECTS = {
     ),
     "consumer": Project(
         name="consumer", leaf="fct_workforce_snapshot", partial_drop=("config_age_bands", "int_ledger_presence"),
-        seed_file="seeds/config/config_job_levels.csv", seed_relation="config_job_levels",
+        seed_file="seeds/config/config_tenure_bands.csv", seed_relation="config_tenure_bands",
         exclude=("tag:refused_contract",), env={"PLANALIGN_FIXTURE_ENV": "consumer-fixture"},
         db_name="consumer.duckdb",
     ),
@@ -378,10 +378,15 @@ def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
     return results
 
 
-def build_template(project: Project, work: Path) -> Path:
-    """A workspace healed by dbt 1.11 (.venv), copied by each version's switch check."""
+def variant(project: Project, version: str) -> str:
+    """Which copy of a project a version heals: the consumer's 1.8 copy writes its foreign key in 1.8's form."""
+    return project.name + ("-1.8" if project.name == "consumer" and minor(version) < 1009 else "")
+
+
+def build_template(project: Project, work: Path, version: str) -> Path:
+    """A workspace healed by dbt 1.11 (.venv) from `version`'s copy of the project, for its switch check."""
     chain = Chain(BASELINE, project, work, None)
-    project.copy(work / "project", BASELINE)
+    project.copy(work / "project", version)
     db = project.fresh_db(work / "db")
     run = chain.dbt(chain.select(), db)
     if run.returncode != 0 or not run.events("heal_complete"):
@@ -405,12 +410,14 @@ def main(argv: list[str] | None = None) -> int:
     templates: dict[str, Path] = {}
     chains: list[Chain] = []
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
-        for name, path in zip(args.projects, pool.map(lambda n: build_template(PROJECTS[n], root / f"template-{n}"),
-                                                       args.projects), strict=True):  # fmt: skip
-            templates[name] = path
+        wanted = {variant(PROJECTS[n], v): (PROJECTS[n], v) for v in args.versions for n in args.projects}
+        built = pool.map(lambda item: build_template(item[1][0], root / f"template-{item[0]}", item[1][1]),
+                         wanted.items())  # fmt: skip
+        templates.update(zip(wanted, built, strict=True))
         for version in args.versions:
             for name in args.projects:
-                chains.append(Chain(version, PROJECTS[name], root / f"{name}-{version}", templates[name]))
+                chains.append(Chain(version, PROJECTS[name], root / f"{name}-{version}",
+                                    templates[variant(PROJECTS[name], version)]))  # fmt: skip
         for chain in chains:
             chain.work.mkdir(parents=True)
         sqlite_work = root / "unsupported-sqlite"

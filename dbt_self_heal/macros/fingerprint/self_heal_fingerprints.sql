@@ -6,8 +6,9 @@
   {%- set memo = dict(known) -%}
   {%- set ignored_config = ['meta', 'tags', 'docs', 'group', 'access', 'enabled', 'full_refresh', 'grants',
                             'event_time', 'lookback', 'batch_size', 'begin', 'concurrent_batches'] -%}
-  {%- set shared = {'materializations': {}, 'index': dbt_self_heal.self_heal_macro_index(manifest),
-                     'project': resolver.config.project_name, 'config_view': dbt_self_heal.self_heal_config_view()} -%}
+  {%- set index = dbt_self_heal.self_heal_macro_index(manifest) -%}
+  {%- set shared = {'materializations': {}, 'index': index, 'project': resolver.config.project_name,
+                    'config_view': index.config_view, 'code': index.code} -%}
   {#- Every ancestor, then parents before children (Kahn's order over a list that grows while it is walked). -#}
   {%- set seen = {} -%}
   {%- set queue = node_ids | list -%}
@@ -15,7 +16,6 @@
     {%- do seen.update({uid: true}) -%}
     {%- do queue.extend((graph.nodes.get(uid) or {}).get('depends_on', {}).get('nodes', [])) -%}
   {%- endfor -%}
-  {%- do shared.update({'code': dbt_self_heal.self_heal_code_checksums(seen)}) -%}
   {%- set waiting = {} -%}
   {%- set children = {} -%}
   {%- set ready = [] -%}

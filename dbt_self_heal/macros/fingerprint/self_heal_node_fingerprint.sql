@@ -7,7 +7,7 @@
   {#- Runs for every needed node on every run: kept to inline statements (dbt compiles and calls each macro anew). -#}
   {%- set config = dict(node.config) -%}
   {%- for key in ignored_config -%}{%- do config.pop(key, none) -%}{%- endfor -%}
-  {#- The same config reads the same under every dbt version (self_heal_config_view). -#}
+  {#- The same config reads the same under every dbt version (self_heal_macro_index: config_view). -#}
   {%- for key in shared.config_view.absent_means_none if key not in config -%}{%- do config.update({key: none}) -%}{%- endfor -%}
   {%- for key, default in shared.config_view.default_means_absent.items() if key in config and config[key] == default -%}
     {%- do config.pop(key) -%}
@@ -40,7 +40,7 @@
   {#- A materialization the project or a package defines is code that builds the node. -#}
   {%- set kind = node.config.materialized -%}
   {%- if kind not in shared.materializations -%}
-    {%- set found = dbt_self_heal.self_heal_dbt_materialization(kind) -%}
+    {%- set found = index.materializations.get(kind) -%}
     {%- set entry = none -%}
     {%- if found is not none and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] -%}
       {%- set entry = {'macros': {found.unique_id: local_md5(found.macro_sql)}, 'texts': [found.macro_sql]} -%}

@@ -1,15 +1,16 @@
 {#- Seam: a node's code hash as dbt-core 1.8-1.11 compute it (sha256 of the file's text, which is the node's raw_code),
     on every dbt version, so switching dbt versions rebuilds nothing whose code did not change and records written
-    under 1.11 stay valid. Returns {unique_id: sha256} for the given nodes whose `checksum` is not that hash:
-    - dbt 1.8.10, 1.9.11, 1.10.23, 1.11.16: {} (their checksum is sha256(raw_code); checked on every model of the
-      reference workspace and the consumer fixture);
+    under 1.11 stay valid. Returns {unique_id: sha256} for the given nodes whose `checksum` is not that hash; called
+    by self_heal_macro_index on dbt 1.12+ only:
+    - dbt 1.8.10, 1.9.11, 1.10.23, 1.11.16: not called (their checksum is sha256(raw_code); checked on every model
+      of the reference workspace and the consumer fixture);
     - dbt 1.12.6: 1.12 hashes the text with runs of whitespace collapsed (parser/read_files.py
       normalize_file_contents), so for every model whose text that changes, the database computes sha256 of the
-      raw code (one query for all of them; only on the slow path of the check, never on a healthy run). A newer dbt
+      raw code (one query for all of them, once per invocation; only when fingerprints are computed: never on a
+      healthy run's check). A newer dbt
       is treated as 1.12 is. Seeds keep dbt's checksum: it is the file's own hash (FileHash.from_path) in every
       version. -#}
 {% macro self_heal_code_checksums(node_ids) %}
-  {%- if dbt_self_heal.self_heal_dbt_minor() < 1012 -%}{{ return({}) }}{%- endif -%}
   {%- set wanted = [] -%}
   {%- for uid in node_ids -%}
     {%- set node = graph.nodes.get(uid) -%}

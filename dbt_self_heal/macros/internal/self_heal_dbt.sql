@@ -19,7 +19,8 @@
     |                                                          | self_heal_dbt_call_with_adapter   | when called
     | the adapter's member list (commit() swapped out)         | self_heal_transaction_adapter     | names a version lacks
     |                                                          |                                  | are skipped
-    | `manifest.find_materialization_macro_by_name`            | self_heal_dbt_materialization     | all five
+    | `manifest.find_materialization_macro_by_name`            | self_heal_dbt_materialization,    | all five
+    |                                                          | self_heal_macro_index             |
     | `manifest.find_macro_by_name`, `manifest.macros`         | self_heal_macro_index             | all five
     | `manifest.unit_tests`                                    | self_heal_dbt_unit_test           | all five (1.8 added
     |                                                          |                                  | unit tests)
@@ -28,7 +29,7 @@
     |                                                          |                                  | digest: one slow check
     | dbt's node checksum                                      | self_heal_code_checksums          | 1.8-1.11: sha256 of the
     |                                                          |                                  | text; 1.12: recomputed
-    | config keys a version adds or lacks                      | self_heal_config_view             | see there
+    | config keys a version adds or lacks                      | self_heal_macro_index             | see there
     | a failed on-run-start hook and the selected nodes        | self_heal_stop_run                | 1.9+ skip them (flag);
     |                                                          |                                  | 1.8 runs them
     | a failed hook's entry in `results` (no `node` on 1.8)    | hooks/self_heal_finalize (inline) | filtered by `node`
