@@ -594,7 +594,7 @@ def main() -> None:
     parser.add_argument("--large-runs", type=int, default=3, help="runs of each side on the large fixture")
     parser.add_argument(
         "--only-large", action="store_true",
-        help="only the large fixture's rows (heal / same nodes, warm hook share); prints them, writes nothing",
+        help="only the large fixture's rows and the warm hook shares of dbt's startup; prints them, writes nothing",
     )
     parser.add_argument("--postgres-rounds", type=int, default=3, help="rounds of heal vs same_nodes on PostgreSQL")
     parser.add_argument("--postgres-only", action="store_true",
@@ -637,7 +637,18 @@ def main() -> None:
     log(f"measuring the dbt project as committed at {commit[:12]}")
     if args.only_large:
         large = scenarios.large(args.large_runs, args.warm_runs, warm_hook)
+        census(STANDARD_EMPLOYEES)
+        heal_ws = workspace(STANDARD_EMPLOYEES, heal=True)
+        heal_ws.reset()
+        measure(heal_ws.dbt("build", "--select", TARGET_MODEL), cwd=heal_ws.project, env=heal_ws.env)
+        log("warm hook, reference project")
+        warm = warm_hook(heal_ws, TARGET_MODEL, args.warm_runs)
+        log("warm hook, generated 200-model project")
+        warm200 = generated_project(max(3, args.warm_runs))
         print_large(large, info)
+        for title, found, limit in (("reference project", warm, 0.025), ("200 models", warm200, 0.04)):
+            print(f"  warm hook, {title}: {fmt(found['hook_seconds'], 3)} s = {fmt(share_of_startup(found), 4)} of "
+                  f"dbt's startup ({fmt(found['startup_seconds'], 3)} s) in the same runs (target <= {limit})")
         return
     for n in sizes:
         census(n)
