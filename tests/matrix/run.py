@@ -323,13 +323,13 @@ class Chain:
 
 
 UNSUPPORTED = REPO / "tests" / "fixtures" / "unsupported_adapter"
-UNSUPPORTED_CHECKS = ("without_package", "off", "on_refused")
+UNSUPPORTED_CHECKS = ("without_package", "off", "on_refused", "status_refused")
 
 
 def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
     """A SQLite project (dbt-sqlite, in the 1.10 venv): built without the package, then with it and healing off
     (exit 0, the same tables and rows, one `not healing` line, nothing of the package's written), then with healing
-    on (refused at once, naming the adapter and the var)."""
+    on (refused at once, naming the adapter and the var); `self_heal_status` there says it does not heal."""
     results: dict[str, str] = {}
     project = work / "project"
     shutil.copytree(UNSUPPORTED, project)
@@ -375,6 +375,14 @@ def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
         expect(not on_tables, f"the refused run built {sorted(on_tables)}")
 
     cell("on_refused", check_on)
+    status, _ = run(["run-operation", "dbt_self_heal.self_heal_status"], "status")
+
+    def check_status() -> None:
+        expect(status.returncode != 0, "self_heal_status reported on an adapter the package does not serve", status)
+        expect("self_heal_status: dbt_self_heal does not heal here (adapter sqlite" in status.messages,
+               "no one-line refusal naming the adapter", status)
+
+    cell("status_refused", check_status)
     return results
 
 
