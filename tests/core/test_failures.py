@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from tests.harness import copy_project, kill_dbt_when, relations, run_dbt, state_rows
 
 SELECT_SNAPSHOT = ["build", "--select", "fct_workforce_snapshot"]
@@ -78,6 +80,32 @@ def test_failure_mid_heal_leaves_nothing_partial_and_a_retry_succeeds(tmp_path: 
     assert [r["state"] for r in state_rows(db)] == ["failed", "completed"]
     assert retry.events("previous_interrupted"), "the retry must say the previous attempt did not finish"
     assert "fct_workforce_snapshot" in relations(db)
+
+
+def test_a_failure_mid_heal_leaves_its_state_row_in_a_state_schema_of_the_projects_choosing(
+    tmp_path: Path, db: Path
+) -> None:
+    """With var self_heal_state_schema, dbt's relation cache lists that new schema in a transaction of its own
+    before the heal: the in_progress row must still be committed before the build, not rolled back with it."""
+    project = copy_project(tmp_path / "project")
+    model = project / "models" / "foundation" / "int_employee_benefits.sql"
+    model.write_text(model.read_text().replace("baseline.simulation_year", "baseline.no_such_column", 1))
+    settings = {"self_heal_state_schema": "heal_meta"}
+
+    def rows() -> list[tuple[str, str | None]]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("select state, error from heal_meta.self_heal_state order by started_at").fetchall()
+
+    run = run_dbt(SELECT_SNAPSHOT, db, project_dir=project, variables=settings)
+    assert run.returncode != 0 and "no_such_column" in run.messages
+    assert relations(db) == {}, "nothing the heal built may remain"
+    assert rows() == [("in_progress", None)]
+
+    model.write_text(model.read_text().replace("baseline.no_such_column", "baseline.simulation_year", 1))
+    retry = run_dbt(SELECT_SNAPSHOT, db, project_dir=project, variables=settings)
+    assert retry.returncode == 0, retry.messages
+    assert retry.events("previous_interrupted")
+    assert [state for state, _ in rows()] == ["failed", "completed"]
 
 
 def test_an_interrupted_initialization_is_reported_and_retried_from_a_clean_state(tmp_path: Path, db: Path) -> None:

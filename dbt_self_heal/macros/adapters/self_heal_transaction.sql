@@ -93,3 +93,18 @@
 {% macro self_heal_release() %}
   {%- if dbt_self_heal.self_heal_engine().get('in_transaction') -%}{%- do dbt_self_heal.self_heal_commit() -%}{%- endif -%}
 {% endmacro %}
+
+{#- Make the state row of an attempt outlive the heal's transaction, so a run dbt ends mid-build leaves a trace.
+    DuckDB: whatever the check left open (dbt's relation cache lists a schema it has not seen in a transaction of its
+    own) is committed with the row. Postgres: committing would release the advisory lock that keeps a concurrent run
+    from healing the same relations, so the row rides in the heal's transaction (package README, support table). -#}
+{% macro self_heal_commit_attempt() %}
+  {{ return(adapter.dispatch('self_heal_commit_attempt', 'dbt_self_heal')()) }}
+{% endmacro %}
+
+{% macro default__self_heal_commit_attempt() %}
+  {%- do dbt_self_heal.self_heal_begin() -%}
+  {%- do dbt_self_heal.self_heal_commit() -%}
+{% endmacro %}
+
+{% macro postgres__self_heal_commit_attempt() %}{{ return(none) }}{% endmacro %}
