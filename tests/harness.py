@@ -79,11 +79,14 @@ def run_dbt(
     profiles_dir: Path = REPO,
     dbt: Path = DBT,
     env: dict[str, str] | None = None,
+    write_json: bool = False,
 ) -> DbtRun:
     """Run `dbt <args>` on the project with its own target/log dirs next to the database.
 
     A project whose declared packages are not installed gets `dbt deps` first, as the wrapper does. `dbt` is another
-    venv's dbt executable for the version matrix (tests/matrix); `env` adds environment variables.
+    venv's dbt executable for the version matrix (tests/matrix); `env` adds environment variables. dbt writes
+    manifest.json and run_results.json only with `write_json` (`dbt retry` reads the previous run's results; nothing
+    else here reads them, and writing them costs each invocation about 0.3 s); partial parsing works either way.
     """
     work = work_dir or db_path.parent
     if args[0] != "deps":
@@ -104,8 +107,9 @@ def run_dbt(
         cmd += ["--target-path", str(work / "target")]
     if variables:
         cmd += ["--vars", json.dumps(variables)]
+    artifacts = {} if write_json else {"DBT_WRITE_JSON": "false"}
     proc = subprocess.run(
-        cmd, cwd=project_dir, env={**dbt_env(db_path), **(env or {})}, capture_output=True, text=True,
+        cmd, cwd=project_dir, env={**dbt_env(db_path), **artifacts, **(env or {})}, capture_output=True, text=True,
         timeout=timeout, check=False,
     )
     run = DbtRun(args=cmd, returncode=proc.returncode)

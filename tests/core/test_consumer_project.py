@@ -143,7 +143,7 @@ def leftovers(db: Path) -> set[str]:
 
 def test_fixture_parses_beside_the_package(project: Path, tmp_path: Path) -> None:
     """`dbt parse` succeeds with node names shared with the package's own workspace (the package has no nodes)."""
-    run = run_dbt(["parse"], tmp_path / "parse" / DB_NAME, project_dir=project)
+    run = run_dbt(["parse"], tmp_path / "parse" / DB_NAME, project_dir=project, write_json=True)
     assert run.returncode == 0, tail(run)
     manifest = json.loads((tmp_path / "parse" / "target" / "manifest.json").read_text(encoding="utf-8"))
     names = {node["name"] for node in manifest["nodes"].values() if node["package_name"] == "planalign_consumer"}

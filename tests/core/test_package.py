@@ -60,7 +60,7 @@ def test_dbt_retry_heals_the_parents_of_what_the_retry_runs(tmp_path: Path, db: 
     project = copy_project(tmp_path / "project")
     census = project / "data" / "census.csv"
     census.rename(census.with_suffix(".bak"))
-    failed = run_dbt(["build", "--select", "fct_workforce_snapshot"], db, project_dir=project)
+    failed = run_dbt(["build", "--select", "fct_workforce_snapshot"], db, project_dir=project, write_json=True)
     assert failed.returncode == 1, failed.messages
     census.with_suffix(".bak").rename(census)
 

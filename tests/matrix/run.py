@@ -170,7 +170,7 @@ class Chain:
         work = self.work / f"run-{version}{flavour}"
         work.mkdir(exist_ok=True)
         return run_dbt(args, db, project_dir=self.work / "project", work_dir=work, variables=variables,
-                       dbt=dbt_of(version), env=self.project.env, timeout=600)  # fmt: skip
+                       dbt=dbt_of(version), env=self.project.env, timeout=600, write_json=True)  # fmt: skip
 
     def select(self) -> list[str]:
         excluded = list(self.project.exclude)
