@@ -84,3 +84,32 @@ def test_an_ancestor_the_heal_does_not_build_is_named_with_how_to_build_it(tmp_p
     assert "self_heal does not build model.generic.py_rates: it is a python model" in run.messages
     assert "dbt build --select py_rates" in run.messages
     assert relations(db) == {}, "nothing is built when one ancestor cannot be"
+
+
+def test_a_dbt_version_the_package_does_not_know_gets_one_line_and_the_run_of_plain_dbt(
+    tmp_path: Path, db: Path
+) -> None:
+    """A dbt minor missing from settings.dbt_versions (a newer dbt run with --no-version-check; here the running one
+    taken out of a copy of the package): the hooks say so in one line and do nothing else, so the run is the one
+    plain dbt makes; self_heal_status refuses in one line naming the version."""
+    project = copy_project(tmp_path / "project", install=False)
+    settings = project / "dbt_self_heal" / "macros" / "settings" / "self_heal_settings.sql"
+    text = settings.read_text(encoding="utf-8")
+    listed = "'dbt_versions': ['1.8', '1.9', '1.10', '1.11', '1.12'],"
+    assert listed in text, "self_heal_settings changed shape"
+    settings.write_text(text.replace(listed, "'dbt_versions': ['1.8'],"), encoding="utf-8")
+
+    selected = run_dbt(["build", "--select", "fct_workforce_snapshot"], db, project_dir=project)
+    assert selected.returncode != 0, "plain dbt cannot build a selection whose ancestors are missing"
+    lines = [m for m in selected.messages.splitlines() if "Self-heal: not healing" in m]
+    assert len(lines) == 1 and "is not a version this package knows (1.8 to 1.8)" in lines[0], lines
+    assert not selected.heal_events and "self_heal_state" not in relations(db, exclude=())
+
+    full = run_dbt(["build"], tmp_path / "full.duckdb", project_dir=project)
+    assert full.returncode == 0, full.messages[-2000:]
+    assert "fct_workforce_snapshot" in relations(tmp_path / "full.duckdb")
+    assert not {"self_heal_state", "self_heal_fingerprints"} & set(relations(tmp_path / "full.duckdb", exclude=()))
+
+    status = run_dbt(["run-operation", "dbt_self_heal.self_heal_status"], db, project_dir=project)
+    assert status.returncode != 0
+    assert "self_heal_status: dbt_self_heal does not heal here (dbt " in status.messages, status.messages[-2000:]
