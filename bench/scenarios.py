@@ -218,9 +218,12 @@ def _manifest_expected(manifest_path: Path, seed: str, leaf: str) -> list[str]:
 
     selected = {leaf_id} | {uid for uid in children.get(leaf_id, []) if uid.startswith("test.")}
     downstream = closure(list(selected), children)
+    # The bench's own expectation, read from the manifest as the package README documents the declaration
+    # (true, or 'true' / 'yes' / 1 as YAML users also write it), so that a drift of the package shows up here.
     required = {
         uid for uid, n in nodes.items()
-        if ((n.get("config", {}).get("meta") or {}).get("self_heal") or {}).get("required") is True
+        if str(((n.get("config", {}).get("meta") or {}).get("self_heal") or {}).get("required")).lower()
+        in ("true", "yes", "1")
         and n["config"].get("enabled", True) and uid not in selected and uid not in downstream
     }  # fmt: skip
     needed = (closure(list(selected), parents) | closure(list(required), parents) | required) - selected
