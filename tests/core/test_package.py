@@ -95,9 +95,9 @@ def test_a_dbt_version_the_package_does_not_know_gets_one_line_and_the_run_of_pl
     project = copy_project(tmp_path / "project", install=False)
     settings = project / "dbt_self_heal" / "macros" / "settings" / "self_heal_settings.sql"
     text = settings.read_text(encoding="utf-8")
-    listed = "'dbt_versions': ['1.8', '1.9', '1.10', '1.11', '1.12'],"
-    assert listed in text, "self_heal_settings changed shape"
-    settings.write_text(text.replace(listed, "'dbt_versions': ['1.8'],"), encoding="utf-8")
+    listed = "['1.8', '1.9', '1.10', '1.11', '1.12']"
+    assert text.count(listed) == 1, "self_heal_settings changed shape"
+    settings.write_text(text.replace(listed, "['1.8']"), encoding="utf-8")
 
     selected = run_dbt(["build", "--select", "fct_workforce_snapshot"], db, project_dir=project)
     assert selected.returncode != 0, "plain dbt cannot build a selection whose ancestors are missing"

@@ -6,7 +6,7 @@
   {%- if flags.WHICH not in settings.commands -%}{{ return('') }}{%- endif -%}
   {#- A consumer that calls the hooks from its own on-run-start switches the package's wiring off. -#}
   {%- if wired_by == 'package' and not settings.package_hooks -%}{{ return('') }}{%- endif -%}
-  {%- if adapter.type() not in settings.adapters or (dbt_version.split('.')[:2] | join('.')) not in settings.dbt_versions -%}
+  {%- if not settings.served -%}
     {{ return(dbt_self_heal.self_heal_unserved(settings)) }}
   {%- endif -%}
   {%- if not settings.enabled -%}

@@ -4,7 +4,7 @@
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
   {#- An adapter or dbt version the package cannot serve: on-run-start said so; nothing to record or forget. -#}
-  {%- if adapter.type() not in settings.adapters or (dbt_version.split('.')[:2] | join('.')) not in settings.dbt_versions -%}
+  {%- if not settings.served -%}
     {{ return('') }}
   {%- endif -%}
   {%- set shared = dbt_self_heal.self_heal_run_state() -%}

@@ -6,7 +6,7 @@
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
   {#- What the hook would do is nothing on an adapter or dbt version the package does not serve: say so and stop. -#}
-  {%- if adapter.type() not in settings.adapters or (dbt_version.split('.')[:2] | join('.')) not in settings.dbt_versions -%}
+  {%- if not settings.served -%}
     {{ exceptions.raise_compiler_error("self_heal_status: dbt_self_heal does not heal here ("
         ~ ("adapter " ~ adapter.type() ~ "; it supports " ~ settings.adapters | join(', ')
            if adapter.type() not in settings.adapters else "dbt " ~ dbt_version ~ "; it knows "

@@ -15,9 +15,10 @@
     {{ exceptions.raise_compiler_error("var self_heal_lock_timeout is '" ~ lock_timeout ~ "'; set it to the seconds a run "
         ~ "waits for another run's heal on the same database (default 600) in dbt_project.yml vars or --vars.") }}
   {%- endif -%}
-  {#- adapters / dbt_versions: what the package can serve. On any other adapter or dbt minor both hooks do nothing
-      but say so in one line (self_heal_unserved); enabled on another adapter, the run is refused. An adapter joins
-      the list when adapters/ has its dispatched variants and the tests run on it. -#}
+  {#- adapters / dbt_versions: what the package can serve (served: this target and this dbt). On any other adapter or
+      dbt minor both hooks do nothing but say so in one line (self_heal_unserved); enabled on another adapter, the run
+      is refused. An adapter joins the list when adapters/ has its dispatched variants and the tests run on it. -#}
+  {%- set adapters, dbt_versions = ['duckdb', 'postgres'], ['1.8', '1.9', '1.10', '1.11', '1.12'] -%}
   {{ return({
       'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
       'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
@@ -27,7 +28,8 @@
       'unrecorded': unrecorded,
       'lock_timeout': lock_timeout | string | trim | float,
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
-      'adapters': ['duckdb', 'postgres'],
-      'dbt_versions': ['1.8', '1.9', '1.10', '1.11', '1.12'],
+      'adapters': adapters,
+      'dbt_versions': dbt_versions,
+      'served': adapter.type() in adapters and (dbt_version.split('.')[:2] | join('.')) in dbt_versions,
   }) }}
 {% endmacro %}
