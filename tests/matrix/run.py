@@ -163,14 +163,15 @@ class Chain:
         return path
 
     def dbt(self, args: list[str], db: Path, *, variables: dict[str, Any] | None = None,
-            version: str | None = None, flavour: str = "") -> DbtRun:  # fmt: skip
+            version: str | None = None, flavour: str = "", write_json: bool = False) -> DbtRun:  # fmt: skip
         """dbt of this chain's version; runs with other --vars (a `flavour`) keep their own target directory, as
-        changed vars also cost dbt its partial parse."""
+        changed vars also cost dbt its partial parse. `write_json` for the run whose results are read (the failed
+        heal: the check reads run_results.json, and `dbt retry` reruns from it)."""
         version = version or self.version
         work = self.work / f"run-{version}{flavour}"
         work.mkdir(exist_ok=True)
         return run_dbt(args, db, project_dir=self.work / "project", work_dir=work, variables=variables,
-                       dbt=dbt_of(version), env=self.project.env, timeout=600, write_json=True)  # fmt: skip
+                       dbt=dbt_of(version), env=self.project.env, timeout=600, write_json=write_json)  # fmt: skip
 
     def select(self) -> list[str]:
         excluded = list(self.project.exclude)
@@ -268,7 +269,7 @@ class Chain:
             moved = census.with_suffix(".away")
             census.rename(moved)
         state["moved"] = moved
-        run = self.dbt(self.select(), db)
+        run = self.dbt(self.select(), db, write_json=True)
         expect(run.returncode == 1, f"exit {run.returncode}, not 1", run)
         expect(run.events("heal_failed"), "no heal_failed event", run)
         expect("on-run-end failed" not in run.messages and "Error in on-run-end" not in run.messages,
