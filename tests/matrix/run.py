@@ -324,7 +324,6 @@ class Chain:
 
 
 UNSUPPORTED = REPO / "tests" / "fixtures" / "unsupported_adapter"
-UNSUPPORTED_CHECKS = ("without_package", "off", "on_refused", "status_refused")
 
 
 def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
