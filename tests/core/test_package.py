@@ -112,4 +112,5 @@ def test_a_dbt_version_the_package_does_not_know_gets_one_line_and_the_run_of_pl
 
     status = run_dbt(["run-operation", "dbt_self_heal.self_heal_status"], db, project_dir=project)
     assert status.returncode != 0
-    assert "self_heal_status: dbt_self_heal does not heal here (dbt " in status.messages, status.messages[-2000:]
+    assert "self_heal_status: dbt_self_heal does not heal here: dbt " in status.messages, status.messages[-2000:]
+    assert "is not a version this package knows (1.8 to 1.8)" in status.messages

@@ -379,7 +379,8 @@ def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
 
     def check_status() -> None:
         expect(status.returncode != 0, "self_heal_status reported on an adapter the package does not serve", status)
-        expect("self_heal_status: dbt_self_heal does not heal here (adapter sqlite" in status.messages,
+        expect("self_heal_status: dbt_self_heal does not heal here: adapter sqlite is not supported (duckdb, postgres)"
+               in status.messages,
                "no one-line refusal naming the adapter", status)
 
     cell("status_refused", check_status)

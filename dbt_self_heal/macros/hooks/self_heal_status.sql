@@ -7,12 +7,9 @@
   {%- set settings = dbt_self_heal.self_heal_settings() -%}
   {#- What the hook would do is nothing on an adapter or dbt version the package does not serve: say so and stop. -#}
   {%- if not settings.served -%}
-    {{ exceptions.raise_compiler_error("self_heal_status: dbt_self_heal does not heal here ("
-        ~ ("adapter " ~ adapter.type() ~ "; it supports " ~ settings.adapters | join(', ')
-           if adapter.type() not in settings.adapters else "dbt " ~ dbt_version ~ "; it knows "
-           ~ settings.dbt_versions | first ~ " to " ~ settings.dbt_versions | last)
-        ~ "), so no run on this target builds anything through it. Point --target at a supported adapter or run dbt "
-        ~ "itself (dbt build builds what is missing).") }}
+    {{ exceptions.raise_compiler_error("self_heal_status: dbt_self_heal does not heal here: "
+        ~ dbt_self_heal.self_heal_unserved_reason(settings) ~ ", so no run on this target builds anything through it. "
+        ~ "Point --target at a supported adapter or run dbt itself (dbt build builds what is missing).") }}
   {%- endif -%}
   {%- set names = [select] if select is string else select -%}
   {%- set selected = [] -%}

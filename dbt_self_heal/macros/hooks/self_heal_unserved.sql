@@ -9,10 +9,14 @@
         ~ "adapter is " ~ adapter.type() ~ ". Switch healing off for this project with `vars: {self_heal_enabled: false}` "
         ~ "in dbt_project.yml (or --vars '{self_heal_enabled: false}'), or remove the package from packages.yml.") }}
   {%- endif -%}
-  {%- set reason = "adapter " ~ adapter.type() ~ " is not supported (" ~ settings.adapters | join(', ') ~ ")"
-      if adapter.type() not in settings.adapters else "dbt " ~ dbt_version ~ " is not a version this package knows ("
-      ~ settings.dbt_versions | first ~ " to " ~ settings.dbt_versions | last ~ ")" -%}
-  {%- do log("Self-heal: not healing: " ~ reason ~ ("" if settings.enabled else "; healing is switched off")
+  {%- do log("Self-heal: not healing: " ~ dbt_self_heal.self_heal_unserved_reason(settings) ~ ("" if settings.enabled else "; healing is switched off")
       ~ ". The run goes on as without the package.", info=true) -%}
   {{ return('') }}
+{% endmacro %}
+
+{#- Why this target or this dbt is not served, in one phrase (the hooks' line, self_heal_status's refusal). -#}
+{% macro self_heal_unserved_reason(settings) %}
+  {{ return("adapter " ~ adapter.type() ~ " is not supported (" ~ settings.adapters | join(', ') ~ ")"
+      if adapter.type() not in settings.adapters else "dbt " ~ dbt_version ~ " is not a version this package knows ("
+      ~ settings.dbt_versions | first ~ " to " ~ settings.dbt_versions | last ~ ")") }}
 {% endmacro %}
