@@ -29,7 +29,8 @@ PROJECT_PARTS = (
 )  # fmt: skip
 STATE_TABLE = "self_heal_state"
 RECORD_TABLE = "self_heal_fingerprints"
-SELF_HEAL_TABLES = (STATE_TABLE, RECORD_TABLE)
+PLAN_TABLE = "self_heal_fingerprints_plans"
+SELF_HEAL_TABLES = (STATE_TABLE, RECORD_TABLE, PLAN_TABLE)
 
 
 @dataclass

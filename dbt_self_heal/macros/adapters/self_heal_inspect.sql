@@ -14,9 +14,8 @@
     run first in the same round trip (DuckDB runs every statement of the text and returns the last one's rows). -#}
 {% macro duckdb__self_heal_inspect(keys, record_relation, paths, before) %}
   {%- set found = {'relations': {}, 'records': {}, 'files': {}} -%}
-  {%- set wanted = [] -%}
-  {%- for key in keys -%}{%- do wanted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
-  {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
+  {#- self_heal_sql_string, inline: this runs on every run, once per needed relation. -#}
+  {%- set wanted = "('" ~ (keys | map('replace', "'", "''") | join("', '")) ~ "')" -%}
   {%- set sql -%}
     {%- if before %}{{ before }};
     {% endif -%}
@@ -36,7 +35,7 @@
     {%- if paths %}
     union all
     select 'file', filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar), null, null, null, null
-    from read_blob([{%- for path in paths -%}{{ dbt_self_heal.self_heal_sql_string(path) }}{{ ', ' if not loop.last }}{%- endfor -%}])
+    from read_blob(['{{ paths | map('replace', "'", "''") | join("', '") }}'])
     {%- endif %}
   {%- endset -%}
   {%- for what, key, value, parts, built_at, files, verified in run_query(sql).rows -%}
@@ -56,9 +55,8 @@
     the last statement's rows). -#}
 {% macro postgres__self_heal_inspect(keys, record_relation, paths, before) %}
   {%- set found = {'relations': {}, 'records': {}, 'files': dbt_self_heal.self_heal_client_file_stats(paths)} -%}
-  {%- set wanted = [] -%}
-  {%- for key in keys -%}{%- do wanted.append(dbt_self_heal.self_heal_sql_string(key)) -%}{%- endfor -%}
-  {%- set wanted = '(' ~ (wanted | join(', ') or "''") ~ ')' -%}
+  {#- self_heal_sql_string, inline: this runs on every run, once per needed relation. -#}
+  {%- set wanted = "('" ~ (keys | map('replace', "'", "''") | join("', '")) ~ "')" -%}
   {%- set sql -%}
     {%- if before %}{{ before }};
     {% endif -%}

@@ -91,7 +91,8 @@
 {#- End the check without a heal: what the check wrote (marks, verified digests) is committed and the lock released.
     Nothing to do where no transaction was opened for the check (DuckDB). -#}
 {% macro self_heal_release() %}
-  {%- if dbt_self_heal.self_heal_engine().get('in_transaction') -%}{%- do dbt_self_heal.self_heal_commit() -%}{%- endif -%}
+  {#- The engine's state, looked up without creating it: a hook that never began a transaction never made one. -#}
+  {%- if (context.get('self_heal__engine_state') or {}).get('in_transaction') -%}{%- do dbt_self_heal.self_heal_commit() -%}{%- endif -%}
 {% endmacro %}
 
 {#- Make the state row of an attempt outlive the heal's transaction, so a run dbt ends mid-build leaves a trace.

@@ -28,23 +28,31 @@
   {%- set retrying = not selected_resources
         and 'retry' in (invocation_args_dict.get('invocation_command') or '').split() -%}
   {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
-  {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected, {settings.state_table | lower: settings.state_schema | lower,
-                                                                  settings.record_table | lower: settings.state_schema | lower}) -%}
-  {%- if needs.collisions -%}
-    {%- set problems = [] -%}
-    {%- for uid in needs.collisions -%}
-      {%- set node = graph.nodes[uid] -%}
-      {%- do problems.append(node.resource_type ~ " " ~ node.name ~ " builds " ~ node.schema ~ "." ~ node.alias
-          ~ ", the table where self_heal keeps its " ~ ("state" if node.alias | lower == settings.state_table | lower else "records")
-          ~ ": give self_heal another one with var " ~ ("self_heal_state_table" if node.alias | lower == settings.state_table | lower
-          else "self_heal_record_table") ~ " (e.g. --vars '{" ~ ("self_heal_state_table" if node.alias | lower == settings.state_table | lower
-          else "self_heal_record_table") ~ ": " ~ node.alias ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
-    {%- endfor -%}
-    {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
-  {%- endif -%}
   {#- Concurrent runs on a shared server take turns from here (Postgres); the check then sees what the other built. -#}
   {%- do dbt_self_heal.self_heal_lock(settings) -%}
-  {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
+  {#- A healthy run like the last one (same project digest, dbt version and selection) reads what that run needed. -#}
+  {%- set plan_key = local_md5(dbt_version ~ '|' ~ selected | sort | join(',')) -%}
+  {%- set recorded = dbt_self_heal.self_heal_check_recorded(selected, plan_key, settings) -%}
+  {%- if recorded -%}
+    {%- set needs, check = recorded.needs, recorded.check -%}
+  {%- else -%}
+    {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected, {settings.state_table | lower: settings.state_schema | lower,
+                                                                    settings.record_table | lower: settings.state_schema | lower,
+                                                                    settings.plan_table | lower: settings.state_schema | lower}) -%}
+    {%- if needs.collisions -%}
+      {%- set problems = [] -%}
+      {%- for uid in needs.collisions -%}
+        {%- set node = graph.nodes[uid] -%}
+        {%- do problems.append(node.resource_type ~ " " ~ node.name ~ " builds " ~ node.schema ~ "." ~ node.alias
+            ~ ", the table where self_heal keeps its " ~ ("state" if node.alias | lower == settings.state_table | lower else "records")
+            ~ ": give self_heal another one with var " ~ ("self_heal_state_table" if node.alias | lower == settings.state_table | lower
+            else "self_heal_record_table") ~ " (e.g. --vars '{" ~ ("self_heal_state_table" if node.alias | lower == settings.state_table | lower
+            else "self_heal_record_table") ~ ": " ~ node.alias ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
+      {%- endfor -%}
+      {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
+    {%- endif -%}
+    {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
+  {%- endif -%}
   {%- if check.unrecorded -%}{%- do dbt_self_heal.self_heal_compare_unrecorded(check, settings) -%}{%- endif -%}
   {%- set plan = dbt_self_heal.self_heal_plan(check, settings)
         if check.missing or check.wrong_kind or check.stale or check.unrecorded else none -%}
@@ -72,11 +80,15 @@
     {%- for uid, key in check['keys'].items() if uid not in check.get('held', []) -%}{%- do keys.append(key) -%}{%- endfor -%}
     {%- do dbt_self_heal.self_heal_record_verified(keys, check.digest) -%}
   {%- endif -%}
+  {%- if not recorded and check.record_exists and not check.get('kept') and not check.get('held') -%}
+    {%- do dbt_self_heal.self_heal_record_plan(plan_key, check, needs) -%}
+  {%- endif -%}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = dbt_self_heal.self_heal_check_inputs(readers) if readers else [] -%}
   {%- if problems -%}{{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}{%- endif -%}
   {%- do dbt_self_heal.self_heal_release() -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'healthy', 'needed_count': needs.needed | length,
+                         'plan': 'recorded' if recorded else 'computed',
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred)},
       "all " ~ needs.needed | length ~ " relations this run needs are present ("
       ~ dbt_self_heal.self_heal_seconds_since(check_started) ~ "s)" if needs.needed else none) -%}

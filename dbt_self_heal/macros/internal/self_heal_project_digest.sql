@@ -1,7 +1,10 @@
 {#- One hash of everything fingerprints are made of, for the whole project: every file dbt read (its checksums),
     --vars and the projects' vars, the env vars dbt saw while parsing, the target, --empty, and the size and
-    modification time of the files fingerprints cover. Computed by dbt's objects and filters, not per node. -#}
-{% macro self_heal_project_digest(stats) %}
+    modification time of the files fingerprints cover. Computed by dbt's objects and filters, not per node.
+    In two steps: without `stats`, the digest of the project alone (its `base`, which also keys the recorded plans
+    of self_heal_check_recorded); with them, the digest of that base and the files' stats. -#}
+{% macro self_heal_project_digest(stats=none, base=none) %}
+  {%- if base is not none -%}{{ return(local_md5(base ~ '|' ~ tojson(stats, sort_keys=true))) }}{%- endif -%}
   {%- set resolver = context['builtins']['ref'] -%}{#- self_heal_resolver(), inline: this runs on every run -#}
   {%- set manifest, config = resolver.manifest, resolver.config -%}
   {%- set project_vars = [config.vars.vars] -%}
@@ -16,8 +19,10 @@
   {%- set parse_state = [] if state is none else [
         state.vars_hash.checksum, state.project_env_vars_hash.checksum, state.profile_env_vars_hash.checksum,
         state.project_hashes.values() | map(attribute='checksum') | sort | list] -%}
-  {{ return(local_md5(manifest.files.values() | map(attribute='checksum') | map(attribute='checksum') | sort | join(',')
+  {%- set base = local_md5(manifest.files.values() | map(attribute='checksum') | map(attribute='checksum') | sort | join(',')
       ~ '|' ~ (config.cli_vars | string) ~ (project_vars | string)
-      ~ '|' ~ tojson([target.name, target.database, target.schema, flags.EMPTY is true, stats, parse_state], sort_keys=true)
-      ~ '|' ~ local_md5(tojson(env_values, sort_keys=true)))) }}
+      ~ '|' ~ tojson([target.name, target.database, target.schema, flags.EMPTY is true, config.project_root, parse_state],
+                     sort_keys=true)
+      ~ '|' ~ local_md5(tojson(env_values, sort_keys=true))) -%}
+  {{ return(base if stats is none else local_md5(base ~ '|' ~ tojson(stats, sort_keys=true))) }}
 {% endmacro %}

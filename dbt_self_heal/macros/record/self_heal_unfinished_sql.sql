@@ -2,8 +2,8 @@
     costs no extra round trip), or '' when there are none. Marked `unfinished` (healing on) or removed (healing off)
     before dbt builds them, so a run that never reaches its on-run-end hook (interrupted, killed, a failing
     on-run-end hook before this package's) cannot leave a record describing the relation as it was before; the
-    on-run-end hook records what dbt built. -#}
-{% macro self_heal_unfinished_sql(selected, record_exists, forget=false) %}
+    on-run-end hook records what dbt built. `relation`: the record table, when the caller has it. -#}
+{% macro self_heal_unfinished_sql(selected, record_exists, forget=false, relation=none) %}
   {%- set kinds = {'run': ['model'], 'build': ['model', 'seed'], 'seed': ['seed'], 'retry': ['model', 'seed']}.get(flags.WHICH, []) -%}
   {%- if not kinds or not selected or not record_exists -%}{{ return('') }}{%- endif -%}
   {%- set keys = [] -%}
@@ -17,7 +17,7 @@
     {%- endif -%}
   {%- endfor -%}
   {%- if not keys -%}{{ return('') }}{%- endif -%}
-  {%- set relation = dbt_self_heal.self_heal_record_relation() -%}
+  {%- set relation = relation or dbt_self_heal.self_heal_record_relation() -%}
   {%- if forget -%}
     {{ return("delete from " ~ relation ~ " where relation in (" ~ keys | join(', ') ~ ")") }}
   {%- endif -%}

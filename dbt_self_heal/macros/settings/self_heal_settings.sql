@@ -18,13 +18,15 @@
   {#- adapters / dbt_versions: what the package can serve (served: this target and this dbt). On any other adapter or
       dbt minor both hooks do nothing but say so in one line (self_heal_unserved); enabled on another adapter, the run
       is refused. An adapter joins the list when adapters/ has its dispatched variants and the tests run on it. -#}
+  {%- set record_table = var('self_heal_record_table', 'self_heal_fingerprints') -%}
   {%- set adapters, dbt_versions = ['duckdb', 'postgres'], ['1.8', '1.9', '1.10', '1.11', '1.12'] -%}
   {{ return({
       'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
       'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
       'state_schema': state_schema,
       'state_table': var('self_heal_state_table', 'self_heal_state'),
-      'record_table': var('self_heal_record_table', 'self_heal_fingerprints'),
+      'record_table': record_table,
+      'plan_table': record_table ~ '_plans',
       'unrecorded': unrecorded,
       'lock_timeout': lock_timeout | string | trim | float,
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],

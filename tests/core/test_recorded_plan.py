@@ -1,0 +1,84 @@
+"""Recorded plans (issue 17): a healthy run records what it needed under its project digest and selection, and the
+next run with the same digest and selection reads that plan instead of walking the graph. The plan is only a
+record of which relations to look at: every run still checks that each one exists, is of its kind and was last
+found fresh under the digest of this run (input files' sizes and times included), and falls back to the full check
+when anything differs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.harness import PLAN_TABLE, copy_project, run_dbt
+
+LEAF = ["run", "--select", "fct_workforce_snapshot"]
+OTHER = ["run", "--select", "int_employee_benefits"]
+
+
+def query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def healthy(run: object) -> dict[str, object]:
+    assert run.returncode == 0, run.messages  # type: ignore[attr-defined]
+    [skipped] = run.events("heal_skipped")  # type: ignore[attr-defined]
+    assert skipped["reason"] == "healthy", skipped
+    return skipped
+
+
+def healed(run: object) -> list[str]:
+    assert run.returncode == 0, run.messages  # type: ignore[attr-defined]
+    [done] = run.events("heal_complete")  # type: ignore[attr-defined]
+    return sorted(done["relations"])
+
+
+def test_a_healthy_rerun_reads_the_plan_its_selection_recorded(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    first = run_dbt(LEAF, db, project_dir=project)
+    assert first.returncode == 0, first.messages
+    computed = healthy(run_dbt(LEAF, db, project_dir=project))
+    assert computed["plan"] == "computed"
+    [(needed, paths)] = query(db, f"select needed, paths from {PLAN_TABLE}")
+    assert '"model.planalign.int_baseline_workforce"' in str(needed)
+    assert str(paths).endswith('census.csv"]'), "the plan names the input files the needed fingerprints cover"
+
+    recorded = healthy(run_dbt(LEAF, db, project_dir=project))
+    assert recorded["plan"] == "recorded"
+    assert recorded["needed_count"] == computed["needed_count"]
+    assert recorded["deferred"] == computed["deferred"]
+
+    # Another selection has its own plan; both stay while the project is unchanged.
+    assert healthy(run_dbt(OTHER, db, project_dir=project))["plan"] == "computed"
+    assert healthy(run_dbt(OTHER, db, project_dir=project))["plan"] == "recorded"
+    assert query(db, f"select count(*), count(distinct digest) from {PLAN_TABLE}") == [(2, 1)]
+
+
+def test_what_a_recorded_plan_cannot_vouch_for_goes_to_the_full_check(tmp_path: Path, db: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for _ in range(2):
+        assert run_dbt(LEAF, db, project_dir=project).returncode == 0
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "recorded"
+
+    # A needed relation dropped behind dbt's back: the recorded plan still names it, the check finds it gone.
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table config_age_bands")
+    assert healed(run_dbt(LEAF, db, project_dir=project)) == ["config_age_bands"]
+
+    # A needed input file replaced: same project digest, other file stats, so the records are not fresh under it.
+    census = project / "data" / "census.csv"
+    lines = census.read_text().splitlines()
+    census.write_text("\n".join(lines[: len(lines) // 2]) + "\n")
+    run = run_dbt(LEAF, db, project_dir=project)
+    assert "stg_census" in healed(run)
+    assert query(db, "select count(*) from stg_census") == [(len(lines) // 2 - 1,)]
+
+    # Edited model code: a new project digest, so no plan matches; the old digest's plans go when the new is recorded.
+    model = project / "models" / "foundation" / "int_employee_benefits.sql"
+    model.write_text(model.read_text() + "\n-- reviewed\n")
+    run = run_dbt(LEAF, db, project_dir=project)
+    assert "int_employee_benefits" in healed(run)
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "computed"
+    assert query(db, f"select count(*) from {PLAN_TABLE}") == [(1,)]
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "recorded"
