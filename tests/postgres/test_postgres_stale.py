@@ -82,3 +82,18 @@ def test_a_seed_whose_columns_change_is_reloaded_and_the_views_on_it_come_back(t
     assert columns == [("id", "integer"), ("first_name", "text"), ("last_name", "text"), ("vip", "boolean")]
     assert pg.query("select count(*) from main.customer_names") == [(100,)]
     assert [e["relation"] for e in second.events("dependant_restored")] == ["main.customer_names"]
+
+
+def test_a_healthy_rerun_reads_its_recorded_plan_and_still_sees_what_was_dropped(tmp_path: Path, pg: PgDatabase) -> None:
+    """The recorded plan (self_heal_check_recorded) on PostgreSQL: its row is read, its relations looked at and its
+    unfinished marks made in the catalog query, inside the advisory lock's transaction."""
+    project = copy_fixture("jaffle_shop", tmp_path)
+    runs = [pg.dbt(["run", "--select", "customers"], project) for _ in range(3)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].messages
+    assert [run.events("heal_skipped")[0]["plan"] for run in runs[1:]] == ["computed", "recorded"]
+    assert pg.query("select count(*) from main.self_heal_fingerprints where fingerprint like 'unfinished:%'") == [(0,)]
+
+    pg.query("drop table main.raw_payments cascade")  # takes the view stg_payments along
+    healed = pg.dbt(["run", "--select", "customers"], project)
+    assert healed.returncode == 0, healed.messages
+    assert sorted(healed.events("heal_complete")[0]["relations"]) == ["raw_payments", "stg_payments"]

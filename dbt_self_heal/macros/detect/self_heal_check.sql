@@ -25,12 +25,14 @@
     {%- for path in dbt_self_heal.self_heal_node_files(graph.nodes[uid]).values() -%}{%- do paths.update({path: true}) -%}{%- endfor -%}
   {%- endfor -%}
   {#- The records of what dbt is about to build (`selected`) are marked unfinished in the same round trip. -#}
-  {%- set mark = dbt_self_heal.self_heal_unfinished_sql(selected, record_exists) -%}
+  {%- set marked = dbt_self_heal.self_heal_built_keys(selected) -%}
+  {%- set mark = dbt_self_heal.self_heal_unfinished_sql(selected, record_exists, keys=marked) -%}
   {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list, mark) -%}
   {%- set base = dbt_self_heal.self_heal_project_digest() -%}
   {%- set result = dbt_self_heal.self_heal_check_found(needed, keys, found,
                                                       dbt_self_heal.self_heal_project_digest(found.files, base)) -%}
-  {%- do result.update({'state_exists': state_exists, 'record_exists': record_exists, 'base': base, 'paths': paths | list}) -%}
+  {%- do result.update({'state_exists': state_exists, 'record_exists': record_exists, 'base': base, 'paths': paths | list,
+                       'marked': marked}) -%}
   {#- Fast path: nothing in the project, its vars, env vars or covered files changed since every needed relation
       was last found fresh (or built), so their recorded fingerprints are current. -#}
   {%- if result.verified -%}{{ return(result) }}{%- endif -%}

@@ -30,8 +30,9 @@
   {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
   {#- Concurrent runs on a shared server take turns from here (Postgres); the check then sees what the other built. -#}
   {%- do dbt_self_heal.self_heal_lock(settings) -%}
-  {#- A healthy run like the last one (same project digest, dbt version and selection) reads what that run needed. -#}
-  {%- set plan_key = local_md5(dbt_version ~ '|' ~ selected | sort | join(',')) -%}
+  {#- A healthy run like the last one (same project digest, dbt version, command and selection) reads what that run
+      needed. -#}
+  {%- set plan_key = local_md5(dbt_version ~ '|' ~ flags.WHICH ~ '|' ~ selected | sort | join(',')) -%}
   {%- set recorded = dbt_self_heal.self_heal_check_recorded(selected, plan_key, settings) -%}
   {%- if recorded -%}
     {%- set needs, check = recorded.needs, recorded.check -%}
