@@ -84,7 +84,7 @@ def test_a_seed_whose_columns_change_is_reloaded_and_the_views_on_it_come_back(t
     assert [e["relation"] for e in second.events("dependant_restored")] == ["main.customer_names"]
 
 
-def test_a_healthy_rerun_reads_its_recorded_plan_and_still_sees_what_was_dropped(tmp_path: Path, pg: PgDatabase) -> None:
+def test_a_healthy_rerun_reads_its_recorded_plan_and_sees_what_was_dropped(tmp_path: Path, pg: PgDatabase) -> None:
     """The recorded plan (self_heal_check_recorded) on PostgreSQL: its row is read, its relations looked at and its
     unfinished marks made in the catalog query, inside the advisory lock's transaction."""
     project = copy_fixture("jaffle_shop", tmp_path)
