@@ -114,3 +114,19 @@ def test_a_dbt_version_the_package_does_not_know_gets_one_line_and_the_run_of_pl
     assert status.returncode != 0
     assert "self_heal_status: dbt_self_heal does not heal here: dbt " in status.messages, status.messages[-2000:]
     assert "is not a version this package knows (1.8 to 1.8)" in status.messages
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last one silently; dbt 1.10+
+    warns, which the version matrix treats as a failure)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        doubled = sorted({str(key) for key in keys if keys.count(key) > 1})
+        assert not doubled, f"line {node.start_mark.line + 1}: keys given twice: {doubled}"
+        return super().construct_mapping(node, deep=deep)
+
+
+def test_the_package_yaml_gives_no_key_twice() -> None:
+    for path in sorted((REPO / "dbt_self_heal").rglob("*.yml")):
+        yaml.load(path.read_text(), Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
