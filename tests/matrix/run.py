@@ -7,7 +7,8 @@ parse is reused between its runs); chains run in parallel. Checks, per chain:
 - parse: `dbt deps` and `dbt parse` succeed with no warning (1.12 validates the package's macro YAML);
 - parity: an empty database healed by `dbt build --select <leaf>` holds every relation it heals exactly as a full
   plain build (healing off) of the same version makes it: kind, columns, types, constraints, comments, rows;
-- warm: the same command again builds nothing (`heal_skipped`, reason healthy);
+- warm: the same command again, twice, builds nothing (`heal_skipped`, reason healthy): the first walks the graph
+  and records its plan, the second reads it (`plan`: computed, then recorded);
 - partial: two dropped relations are healed, exactly those, and a table the test made survives;
 - switch: a workspace healed with dbt 1.11 (.venv), run with this version, rebuilds nothing;
 - failed: a heal that fails before building (a missing input or source) exits 1; on 1.9+ dbt skips the selection
@@ -228,10 +229,15 @@ class Chain:
         expect(not diffs, f"healed relations differ from the plain build: {diffs}")
 
     def check_warm(self, state: dict[str, Any]) -> None:
-        run = self.dbt(self.select(), self.db("healed"))
-        expect(run.returncode == 0, "the warm rerun failed", run)
-        expect(not run.events("heal_start"), f"the warm rerun healed: {run.events('heal_start')}", run)
-        expect([e for e in run.events("heal_skipped") if e.get("reason") == "healthy"], "no healthy heal_skipped", run)
+        plans = []
+        for _ in range(2):
+            run = self.dbt(self.select(), self.db("healed"))
+            expect(run.returncode == 0, "the warm rerun failed", run)
+            expect(not run.events("heal_start"), f"the warm rerun healed: {run.events('heal_start')}", run)
+            healthy = [e for e in run.events("heal_skipped") if e.get("reason") == "healthy"]
+            expect(healthy, "no healthy heal_skipped", run)
+            plans.append(healthy[0].get("plan"))
+        expect(plans == ["computed", "recorded"], f"warm reruns' plans: {plans}, not computed then recorded", run)
 
     def check_partial(self, state: dict[str, Any]) -> None:
         db = self.db("healed")
