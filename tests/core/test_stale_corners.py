@@ -198,6 +198,9 @@ def test_views_left_by_dbt_clone_follow_the_unrecorded_policy(tmp_path: Path, db
     assert query(db, "select batch from leaf order by 1") == [(2024,), (2026,)]
     again = ok(run_dbt(["run", "--select", "leaf"], db, project_dir=project))
     assert not again.events("heal_start") and not again.events("adopted"), again.messages
+    # The recorded plan vouches for the adopted view too: its record keeps the kind it was adopted as.
+    third = ok(run_dbt(["run", "--select", "leaf"], db, project_dir=project))
+    assert [e["plan"] for e in third.events("heal_skipped")] == ["recorded"], third.messages
 
 
 def test_incremental_history_is_never_doubled_or_silently_dropped(tmp_path: Path, db: Path) -> None:

@@ -5,7 +5,7 @@
     `plan` ({relation, key, digest}): read the recorded plan of that key and project digest in the same round trip,
     take the relations to look at from it and make its unfinished marks (self_heal_unfinished_sql's statement, in
     SQL) first; 'plan' is then that row (needed, relation_keys, between_nodes, deferred, paths: JSON texts), or
-    none when there is no such plan. -#}
+    none when there is no such plan; records then carry their parts only when they hold an adopted kind. -#}
 {% macro self_heal_inspect(keys, record_relation=none, paths=[], before='', plan=none) %}
   {{ return(adapter.dispatch('self_heal_inspect', 'dbt_self_heal')(keys, record_relation, paths, before, plan)) }}
 {% endmacro %}
@@ -41,8 +41,10 @@
     ) where relation_key in " ~ wanted) -%}
   {%- endif -%}
   {%- if record_relation is not none -%}
-    {%- do parts.append("select 'record', relation, fingerprint, parts, cast(built_at as varchar), files, verified_digest from "
-          ~ record_relation ~ " where relation in " ~ wanted) -%}
+    {#- A healthy run reads a record's parts only for the kind it was adopted as (the rest is for stale reasons). -#}
+    {%- do parts.append("select 'record', relation, fingerprint, "
+          ~ ("case when parts like '%adopted_kind%' then parts end" if plan else "parts")
+          ~ ", cast(built_at as varchar), files, verified_digest from " ~ record_relation ~ " where relation in " ~ wanted) -%}
   {%- endif -%}
   {%- if paths -%}
     {%- do parts.append("select 'file', filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar),"
@@ -88,8 +90,10 @@
     where c.relkind in ('r', 'p', 'v', 'm', 'f') and lower(n.nspname || '.' || c.relname) in " ~ wanted) -%}
   {%- endif -%}
   {%- if record_relation is not none -%}
-    {%- do parts.append("select 'record', relation, fingerprint, parts, cast(built_at as varchar), files, verified_digest from "
-          ~ record_relation ~ " where relation in " ~ wanted) -%}
+    {#- A healthy run reads a record's parts only for the kind it was adopted as (the rest is for stale reasons). -#}
+    {%- do parts.append("select 'record', relation, fingerprint, "
+          ~ ("case when parts like '%adopted_kind%' then parts end" if plan else "parts")
+          ~ ", cast(built_at as varchar), files, verified_digest from " ~ record_relation ~ " where relation in " ~ wanted) -%}
   {%- endif -%}
   {%- if plan -%}
     {%- do parts.append("select 'plan', needed, relation_keys, between_nodes, deferred, paths, null from " ~ row) -%}

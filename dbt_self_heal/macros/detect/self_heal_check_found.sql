@@ -19,7 +19,7 @@
               and ('"adopted_kind": "' ~ kind ~ '"') not in (record.parts or '')) -%}
       {{ return(result) }}
     {%- endif -%}
-    {%- do fingerprints.update({uid: {'fingerprint': record.fingerprint, 'recorded_parts': record.parts}}) -%}
+    {%- do fingerprints.update({uid: {'fingerprint': record.fingerprint}}) -%}
   {%- endfor -%}
   {%- do result.update({'verified': true, 'fingerprints': fingerprints}) -%}
   {{ return(result) }}
