@@ -102,7 +102,9 @@ class EventInterpreter:
         elif kind == "heal_skipped":
             self.result.state = "completed"
             reason = p.get("reason")
-            self.log.emit("initialization_skipped", reason=reason, needed_count=p.get("needed_count"))
+            self.log.emit(
+                "initialization_skipped", reason=reason, needed_count=p.get("needed_count"), plan=p.get("plan")
+            )
             if reason == "healthy":
                 self.rep.line(
                     f"workspace already initialized: all {p.get('needed_count', 0)} needed relations present "

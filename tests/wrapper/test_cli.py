@@ -173,6 +173,8 @@ def test_unchanged_rerun_of_simulate_rebuilds_nothing_but_its_outputs(selfheal: 
     assert result["counts"]["models"] == 2  # fct_workforce_snapshot and fct_yearly_events
     events = [r["event"] for r in records(workspace)[logged:]]
     assert "initialization_skipped" in events
+    # The first healthy rerun walks the graph and records its plan for the next one.
+    assert [r["plan"] for r in records(workspace)[logged:] if r["event"] == "initialization_skipped"] == ["computed"]
     assert "initialization_start" not in events and "heal_node" not in events
     assert "stale:" not in rerun.stdout
 
