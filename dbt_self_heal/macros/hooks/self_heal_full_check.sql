@@ -1,0 +1,45 @@
+{#- The on-run-start check of a run without a recorded plan (self_heal_check_recorded): walk the graph for the
+    relations the run needs (self_heal_needed_nodes), check them (self_heal_check), then refuse, heal or adopt by
+    the plan (self_heal_plan). Returns {'sql': hook SQL} when the hook ends here (a refusal or a heal), else
+    {'needs', 'check', 'plan': 'computed'} for the healthy end of self_heal, having recorded this run's plan. -#}
+{% macro self_heal_full_check(settings, selected, readers, plan_key, check_started) %}
+  {%- set needs = dbt_self_heal.self_heal_needed_nodes(selected, {settings.state_table | lower: settings.state_schema | lower,
+                                                                  settings.record_table | lower: settings.state_schema | lower,
+                                                                  settings.plan_table | lower: settings.state_schema | lower}) -%}
+  {%- if needs.collisions -%}
+    {%- set problems = [] -%}
+    {%- for uid in needs.collisions -%}
+      {%- set node = graph.nodes[uid] -%}
+      {%- set state = node.alias | lower == settings.state_table | lower -%}
+      {%- set name = "self_heal_state_table" if state else "self_heal_record_table" -%}
+      {%- do problems.append(node.resource_type ~ " " ~ node.name ~ " builds " ~ node.schema ~ "." ~ node.alias
+          ~ ", the table where self_heal keeps its " ~ ("state" if state else "records")
+          ~ ": give self_heal another one with var " ~ name ~ " (e.g. --vars '{" ~ name ~ ": " ~ node.alias
+          ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
+    {%- endfor -%}
+    {{ return({'sql': dbt_self_heal.self_heal_refuse_run(problems, check_started)}) }}
+  {%- endif -%}
+  {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
+  {%- if check.unrecorded -%}{%- do dbt_self_heal.self_heal_compare_unrecorded(check, settings) -%}{%- endif -%}
+  {%- set plan = dbt_self_heal.self_heal_plan(check, settings)
+        if check.missing or check.wrong_kind or check.stale or check.unrecorded else none -%}
+  {%- if plan and plan.lost -%}{{ return({'sql': dbt_self_heal.self_heal_refuse_lost(check, check_started)}) }}{%- endif -%}
+  {%- if plan and plan.held -%}{%- do dbt_self_heal.self_heal_hold(check) -%}{%- endif -%}
+  {%- if plan and plan.rebuild -%}
+    {#- For the on-run-end hook of this invocation. -#}
+    {%- do check.update({'selected': selected, 'between': needs.between}) -%}
+    {%- do dbt_self_heal.self_heal_run_state().update({'check': check}) -%}
+    {{ return({'sql': dbt_self_heal.self_heal_heal(needs, check, plan, readers, check_started)}) }}
+  {%- endif -%}
+  {%- if plan and plan.adopt -%}{%- do dbt_self_heal.self_heal_adopt(plan.adopt, check) -%}{%- endif -%}
+  {%- if not check.verified and check.record_exists and not check.get('kept') -%}
+    {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
+    {%- set keys = [] -%}
+    {%- for uid, key in check['keys'].items() if uid not in check.get('held', []) -%}{%- do keys.append(key) -%}{%- endfor -%}
+    {%- do dbt_self_heal.self_heal_record_verified(keys, check.digest) -%}
+  {%- endif -%}
+  {%- if check.record_exists and not check.get('kept') and not check.get('held') -%}
+    {%- do dbt_self_heal.self_heal_record_plan(plan_key, check, needs) -%}
+  {%- endif -%}
+  {{ return({'needs': needs, 'check': check, 'plan': 'computed'}) }}
+{% endmacro %}
