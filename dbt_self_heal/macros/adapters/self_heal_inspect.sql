@@ -22,7 +22,7 @@
   {%- if plan -%}
     {%- set row = plan.relation ~ " where plan_key = '" ~ plan.key ~ "' and digest = '" ~ plan.digest ~ "'" -%}
     {%- set wanted = "(select unnest(json_extract_string(relation_keys, '$[*]')) from " ~ row ~ ")" -%}
-    {%- set before = "update " ~ record_relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = null"
+    {%- set before = "update " ~ record_relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = 'was:' || verified_digest"
           ~ " where relation in (select unnest(json_extract_string(built_keys, '$[*]')) from " ~ row ~ ")"
           ~ " and fingerprint not like 'unfinished:%'" -%}
   {%- else -%}
@@ -75,7 +75,7 @@
   {%- if plan -%}
     {%- set row = plan.relation ~ " where plan_key = '" ~ plan.key ~ "' and digest = '" ~ plan.digest ~ "'" -%}
     {%- set wanted = "(select json_array_elements_text(cast(relation_keys as json)) from " ~ row ~ ")" -%}
-    {%- set before = "update " ~ record_relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = null"
+    {%- set before = "update " ~ record_relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = 'was:' || verified_digest"
           ~ " where relation in (select json_array_elements_text(cast(built_keys as json)) from " ~ row ~ ")"
           ~ " and fingerprint not like 'unfinished:%'" -%}
   {%- else -%}

@@ -35,8 +35,10 @@
     {%- if built -%}{%- do dbt_self_heal.self_heal_forget(built) -%}{%- endif -%}
     {{ return('') }}
   {%- endif -%}
-  {#- dbt built these itself in this run: record their fingerprints, so the next run knows they are current. -#}
-  {%- if built -%}{%- do dbt_self_heal.self_heal_record_built(built, check) -%}{%- endif -%}
+  {#- dbt built these itself in this run: record their fingerprints, so the next run knows they are current (those
+      unchanged under this run's digest in one statement). -#}
+  {%- set changed = dbt_self_heal.self_heal_record_unchanged(built, check) if built else [] -%}
+  {%- if changed -%}{%- do dbt_self_heal.self_heal_record_built(changed, check) -%}{%- endif -%}
   {%- if (check.selected | length) > (built | length) -%}
     {%- set statuses = {} -%}
     {%- for result in node_results -%}{%- do statuses.update({result.node.unique_id: 'skipped' if result.status == 'skipped' else 'ran'}) -%}{%- endfor -%}

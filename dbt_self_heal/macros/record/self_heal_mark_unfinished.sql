@@ -1,4 +1,5 @@
-{#- Mark (or unmark) the records of these nodes unfinished: a mark makes the next run rebuild them. -#}
+{#- Mark (or unmark) the records of these nodes unfinished: a mark makes the next run rebuild them; unmarking gives a
+    record back its fingerprint and the digest it was verified under (self_heal_unfinished_sql). -#}
 {% macro self_heal_mark_unfinished(node_ids, mark=true) %}
   {%- set keys = [] -%}
   {%- for uid in node_ids -%}
@@ -7,7 +8,8 @@
   {%- endfor -%}
   {%- if not keys -%}{{ return(none) }}{%- endif -%}
   {%- set sql = "update " ~ dbt_self_heal.self_heal_record_relation() ~ " set "
-      ~ ("fingerprint = 'unfinished:' || fingerprint, verified_digest = null" if mark else "fingerprint = substr(fingerprint, 12)")
+      ~ ("fingerprint = 'unfinished:' || fingerprint, verified_digest = 'was:' || verified_digest" if mark
+         else "fingerprint = substr(fingerprint, 12), verified_digest = substr(verified_digest, 5)")
       ~ " where relation in (" ~ keys | join(', ') ~ ") and fingerprint " ~ ("not " if mark else "")
       ~ "like 'unfinished:%'" -%}
   {#- Unmarking happens after the heal's commit: on its own, committed at once (no transaction is open). -#}

@@ -2,12 +2,13 @@
     cancelled) are as they were, so their marks come off. Failed ones keep it: a failure after the commit (a
     post-hook outside the transaction) may have left a new relation. -#}
 {% macro self_heal_restore_unbuilt(selected, statuses) %}
-  {%- if not dbt_self_heal.self_heal_record_table_ours() -%}{{ return(none) }}{%- endif -%}
   {%- set kinds = {'run': ['model'], 'build': ['model', 'seed'], 'seed': ['seed'], 'retry': ['model', 'seed']}.get(flags.WHICH, []) -%}
   {%- set unbuilt = [] -%}
   {%- for uid in selected if uid in graph.nodes and statuses.get(uid, 'skipped') == 'skipped' -%}
     {%- set node = graph.nodes[uid] -%}
     {%- if node.resource_type in kinds and node.config.materialized != 'ephemeral' -%}{%- do unbuilt.append(uid) -%}{%- endif -%}
   {%- endfor -%}
-  {%- do dbt_self_heal.self_heal_mark_unfinished(unbuilt, mark=false) -%}
+  {%- if unbuilt and dbt_self_heal.self_heal_record_table_ours() -%}
+    {%- do dbt_self_heal.self_heal_mark_unfinished(unbuilt, mark=false) -%}
+  {%- endif -%}
 {% endmacro %}

@@ -13,8 +13,10 @@
   {%- if forget -%}
     {{ return("delete from " ~ relation ~ " where relation in " ~ quoted) }}
   {%- endif -%}
-  {#- The old fingerprint stays behind the mark: what dbt then skips is restored by self_heal_restore_unbuilt. -#}
-  {{ return("update " ~ relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = null"
+  {#- The old fingerprint and the digest it was last verified under stay behind the mark ('unfinished:', 'was:'):
+      what dbt then skips is restored by self_heal_restore_unbuilt, and what dbt builds under that same digest by
+      self_heal_record_unchanged. A marked record is never verified (its digest is no digest). -#}
+  {{ return("update " ~ relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = 'was:' || verified_digest"
       ~ " where relation in " ~ quoted ~ " and fingerprint not like 'unfinished:%'") }}
 {% endmacro %}
 
