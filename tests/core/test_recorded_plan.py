@@ -40,12 +40,23 @@ def test_a_healthy_rerun_reads_the_plan_its_selection_recorded(tmp_path: Path, d
     assert first.returncode == 0, first.messages
     computed = healthy(run_dbt(LEAF, db, project_dir=project))
     assert computed["plan"] == "computed"
+    leaf_record = "select fingerprint, verified_digest, invocation_id, built_by from self_heal_fingerprints " \
+        "where relation = 'main.fct_workforce_snapshot'"
+    [(fingerprint, digest, _, _)] = query(db, leaf_record)
     [(needed, paths)] = query(db, f"select needed, paths from {PLAN_TABLE}")
     assert '"model.planalign.int_baseline_workforce"' in str(needed)
     assert str(paths).endswith('census.csv"]'), "the plan names the input files the needed fingerprints cover"
 
+    debug_log = db.parent / "logs" / "dbt.log"
+    debug_log.write_text("")
     recorded = healthy(run_dbt(LEAF, db, project_dir=project))
     assert recorded["plan"] == "recorded"
+    statements = debug_log.read_text()
+    assert "returning relation" in statements and "on conflict (relation) do update" not in statements
+    # What dbt rebuilt under the digest its record was verified under keeps its fingerprint and that digest,
+    # recorded as this run's build (restored in one statement by the on-run-end hook, not fingerprinted again).
+    assert query(db, leaf_record) == [(fingerprint, digest, recorded["invocation_id"], "dbt")]
+    assert not digest.startswith("was:") and not fingerprint.startswith("unfinished:")
     assert recorded["needed_count"] == computed["needed_count"]
     assert recorded["deferred"] == computed["deferred"]
 
