@@ -16,7 +16,8 @@
 
 {#- DuckDB's catalog functions answer in milliseconds (information_schema.tables is a wide view over them);
     read_blob without its content column reads no file data, and skips paths that do not exist. DuckDB runs every
-    statement of the text and returns the last one's rows. -#}
+    statement of the text and returns the last one's rows. Its columns are named whichever part comes first (agate
+    warns about every duplicate name, which costs more than the query). -#}
 {% macro duckdb__self_heal_inspect(keys, record_relation, paths, before, plan) %}
   {%- set found = {'relations': {}, 'records': {}, 'files': {}, 'plan': none} -%}
   {%- if plan -%}
@@ -31,7 +32,8 @@
   {%- endif -%}
   {%- set parts = [] -%}
   {%- if keys or plan -%}
-    {%- do parts.append("select 'relation', relation_key, kind, null, null, null, null from (
+    {%- do parts.append("select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files,
+           null as verified from (
       select lower(if(database_name = current_database(), '', database_name || '.') || schema_name || '.' || table_name)
              as relation_key, 'table' as kind
       from duckdb_tables()
@@ -47,11 +49,11 @@
           ~ ", cast(built_at as varchar), files, verified_digest from " ~ record_relation ~ " where relation in " ~ wanted) -%}
   {%- endif -%}
   {%- if paths -%}
-    {%- do parts.append("select 'file', filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar),"
-          ~ " null, null, null, null from read_blob(['" ~ paths | map('replace', "'", "''") | join("', '") ~ "'])") -%}
+    {%- do parts.append("select 'file' as what, filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar),"
+          ~ " null as parts, null as built_at, null as files, null as verified from read_blob(['" ~ paths | map('replace', "'", "''") | join("', '") ~ "'])") -%}
   {%- endif -%}
   {%- if plan -%}
-    {%- do parts.append("select 'plan', needed, relation_keys, between_nodes, deferred, paths, null from " ~ row) -%}
+    {%- do parts.append("select 'plan', needed, relation_keys, between_nodes, deferred, paths, null as verified from " ~ row) -%}
   {%- endif -%}
   {%- if not parts -%}{{ return(found) }}{%- endif -%}
   {%- for what, key, value, recorded_parts, built_at, files, verified in run_query((before ~ ";\n" if before else "")
@@ -96,7 +98,7 @@
           ~ ", cast(built_at as varchar), files, verified_digest from " ~ record_relation ~ " where relation in " ~ wanted) -%}
   {%- endif -%}
   {%- if plan -%}
-    {%- do parts.append("select 'plan', needed, relation_keys, between_nodes, deferred, paths, null from " ~ row) -%}
+    {%- do parts.append("select 'plan', needed, relation_keys, between_nodes, deferred, paths, null as verified from " ~ row) -%}
   {%- endif -%}
   {%- if not parts -%}{{ return(found) }}{%- endif -%}
   {%- for what, key, value, recorded_parts, built_at, files, verified in run_query((before ~ ";\n" if before else "")

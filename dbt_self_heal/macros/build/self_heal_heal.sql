@@ -4,8 +4,10 @@
     connection, so macros that run statements while a node compiles join it. Each node is compiled only after
     everything it depends on exists, and materialized before the next is compiled. -#}
 {% macro self_heal_heal(needs, check, plan, readers, check_started) %}
-  {#- Tables outside the plan whose foreign keys reference a table it replaces: rebuilt with it, or refused. -#}
-  {%- set foreign_keys = dbt_self_heal.self_heal_foreign_keys(plan.rebuild, check) -%}
+  {#- Tables outside the plan whose foreign keys reference a table it replaces: rebuilt with it, or refused. A heal
+      that only creates what is missing replaces nothing (and compiles none of these checks: so below). -#}
+  {%- set replaces = plan.rebuild | reject('in', check.missing) | list -%}
+  {%- set foreign_keys = dbt_self_heal.self_heal_foreign_keys(plan.rebuild, check) if replaces else {'add': [], 'problems': []} -%}
   {%- if foreign_keys.add -%}
     {%- set order = dbt_self_heal.self_heal_build_order(plan.rebuild + foreign_keys.add) -%}
     {%- do plan.update({'seeds': order.seeds, 'models': order.models, 'rebuild': order.seeds + order.models,
@@ -44,7 +46,8 @@
 
   {%- set unsure_sources = {} -%}
   {%- set problems = foreign_keys.problems + dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
-                     + dbt_self_heal.self_heal_check_sources(missing, unsure_sources) + dbt_self_heal.self_heal_check_between(missing, needs) -%}
+                     + (dbt_self_heal.self_heal_check_sources(missing, unsure_sources) if graph.sources else [])
+                     + (dbt_self_heal.self_heal_check_between(missing, needs) if needs.between else []) -%}
   {%- set seed_sql = {} -%}
   {%- for uid in plan.seeds if not problems -%}
     {%- set seed = dbt_self_heal.self_heal_seed_sql(graph.nodes[uid]) -%}
@@ -99,6 +102,6 @@
     {%- set missing = missing | reject('in', kept) | list -%}
     {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
   {%- endif -%}
-  {%- do dbt_self_heal.self_heal_restore_dependants(dependants) -%}
+  {%- if dependants -%}{%- do dbt_self_heal.self_heal_restore_dependants(dependants) -%}{%- endif -%}
   {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, plan.adopt)) }}
 {% endmacro %}

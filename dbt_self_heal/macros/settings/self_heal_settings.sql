@@ -1,6 +1,8 @@
 {#- The one place where self-healing settings and their defaults live (dbt_self_heal/README.md, "Settings").
     Each is a var, set globally or scoped to the package (`vars: {dbt_self_heal: {...}}`) in the consumer's project. -#}
 {% macro self_heal_settings() %}
+  {#- Read once per hook (a heal asks for them at every step): kept in the hook's context, as self_heal_engine is. -#}
+  {%- if 'self_heal__settings' in context -%}{{ return(context['self_heal__settings']) }}{%- endif -%}
   {%- set unrecorded = var('self_heal_unrecorded', 'adopt') | string | lower -%}
   {%- if unrecorded not in ['rebuild', 'adopt'] -%}
     {{ exceptions.raise_compiler_error("var self_heal_unrecorded is '" ~ unrecorded ~ "'; set it to "
@@ -20,7 +22,7 @@
       is refused. An adapter joins the list when adapters/ has its dispatched variants and the tests run on it. -#}
   {%- set record_table = var('self_heal_record_table', 'self_heal_fingerprints') -%}
   {%- set adapters, dbt_versions = ['duckdb', 'postgres'], ['1.8', '1.9', '1.10', '1.11', '1.12'] -%}
-  {{ return({
+  {%- do context.update({'self_heal__settings': {
       'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
       'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
       'state_schema': state_schema,
@@ -33,5 +35,6 @@
       'adapters': adapters,
       'dbt_versions': dbt_versions,
       'served': adapter.type() in adapters and (dbt_version.split('.')[:2] | join('.')) in dbt_versions,
-  }) }}
+  }}) -%}
+  {{ return(context['self_heal__settings']) }}
 {% endmacro %}
