@@ -40,8 +40,10 @@ def test_a_healthy_rerun_reads_the_plan_its_selection_recorded(tmp_path: Path, d
     assert first.returncode == 0, first.messages
     computed = healthy(run_dbt(LEAF, db, project_dir=project))
     assert computed["plan"] == "computed"
-    leaf_record = "select fingerprint, verified_digest, invocation_id, built_by from self_heal_fingerprints " \
+    leaf_record = (
+        "select fingerprint, verified_digest, invocation_id, built_by from self_heal_fingerprints "
         "where relation = 'main.fct_workforce_snapshot'"
+    )
     [(fingerprint, digest, _, _)] = query(db, leaf_record)
     [(needed, paths)] = query(db, f"select needed, paths from {PLAN_TABLE}")
     assert '"model.planalign.int_baseline_workforce"' in str(needed)
@@ -92,4 +94,36 @@ def test_what_a_recorded_plan_cannot_vouch_for_goes_to_the_full_check(tmp_path: 
     assert "int_employee_benefits" in healed(run)
     assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "computed"
     assert query(db, f"select count(*) from {PLAN_TABLE}") == [(1,)]
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "recorded"
+
+
+def test_a_mark_taken_off_gives_the_record_back_as_it_was(tmp_path: Path, db: Path) -> None:
+    """What dbt skips after marking it (a failed parent, a cancelled run) is unmarked by the on-run-end hook
+    (self_heal_restore_unbuilt): the record gets back its fingerprint and the digest it was verified under, so the
+    next run still takes the recorded plan instead of re-fingerprinting it."""
+    project = copy_project(tmp_path / "project")
+    # run-operation commits nothing itself; marking opens a transaction (it is the heal's first write).
+    (project / "macros" / "mark_for_test.sql").write_text(
+        "{% macro mark_for_test(node_ids, mark) %}{% do dbt_self_heal.self_heal_mark_unfinished(node_ids, mark) %}"
+        "{% if mark %}{% do adapter.commit() %}{% endif %}{% endmacro %}\n"
+    )
+    for _ in range(2):
+        assert run_dbt(LEAF, db, project_dir=project).returncode == 0
+    record = (
+        "select fingerprint, verified_digest from self_heal_fingerprints "
+        "where relation = 'main.int_baseline_workforce'"
+    )
+    [(fingerprint, digest)] = query(db, record)
+    assert digest and not digest.startswith("was:")
+
+    def mark(on: bool) -> None:
+        run = run_dbt(["run-operation", "mark_for_test", "--args",
+                       f"{{node_ids: ['model.planalign.int_baseline_workforce'], mark: {str(on).lower()}}}"],
+                      db, project_dir=project)  # fmt: skip
+        assert run.returncode == 0, run.messages
+
+    mark(True)
+    assert query(db, record) == [("unfinished:" + fingerprint, "was:" + digest)]
+    mark(False)
+    assert query(db, record) == [(fingerprint, digest)]
     assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "recorded"
