@@ -3,7 +3,8 @@
     (self_heal_record_plan). Then one self_heal_inspect reads that plan, makes its unfinished marks and answers
     for the relations it names; a second one reads the stats of the files it names, when it names any. Every needed
     relation must still exist, be of its kind and have been last found fresh under this run's digest.
-    Returns {'needs': ..., 'check': ...} as self_heal_needed_nodes and self_heal_check would, or none when there is
+    Returns {'needs': ..., 'check': ..., 'plan': 'recorded'} as self_heal_needed_nodes and self_heal_check would
+    (self_heal_full_check returns 'plan': 'computed'), or none when there is
     no such plan or anything differs: then the full check runs. -#}
 {% macro self_heal_check_recorded(selected, plan_key, settings) %}
   {%- set record_relation = adapter.get_relation(target.database, settings.state_schema, settings.record_table) -%}
@@ -28,5 +29,6 @@
   {%- do check.update({'record_exists': true, 'base': base, 'paths': paths,
                        'state_exists': adapter.get_relation(target.database, settings.state_schema,
                                                             settings.state_table) is not none}) -%}
-  {{ return({'needs': {'needed': needed, 'deferred': deferred, 'between': between, 'collisions': []}, 'check': check}) }}
+  {{ return({'needs': {'needed': needed, 'deferred': deferred, 'between': between, 'collisions': []}, 'check': check,
+             'plan': 'recorded'}) }}
 {% endmacro %}

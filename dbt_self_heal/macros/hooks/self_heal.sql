@@ -47,7 +47,7 @@
   {%- if problems -%}{{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}{%- endif -%}
   {%- do dbt_self_heal.self_heal_release() -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'healthy', 'needed_count': needs.needed | length,
-                         'plan': found.get('plan', 'recorded'),
+                         'plan': found.plan,
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred) if needs.deferred else []},
       "all " ~ needs.needed | length ~ " relations this run needs are present ("
       ~ dbt_self_heal.self_heal_seconds_since(check_started) ~ "s)" if needs.needed else none) -%}
