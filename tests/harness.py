@@ -29,7 +29,7 @@ PROJECT_PARTS = (
 )  # fmt: skip
 STATE_TABLE = "self_heal_state"
 RECORD_TABLE = "self_heal_fingerprints"
-PLAN_TABLE = "self_heal_fingerprints_plans"
+PLAN_TABLE = "self_heal_fingerprints_healthy_plans"
 SELF_HEAL_TABLES = (STATE_TABLE, RECORD_TABLE, PLAN_TABLE)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import psycopg2
 
 BIN_DIRS = (os.environ.get("SELFHEAL_PG_BIN", ""), "/usr/lib/postgresql/15/bin")
-SELF_HEAL_TABLES = ("self_heal_state", "self_heal_fingerprints", "self_heal_fingerprints_plans")
+SELF_HEAL_TABLES = ("self_heal_state", "self_heal_fingerprints", "self_heal_fingerprints_healthy_plans")
 
 
 class PostgresUnavailable(RuntimeError):

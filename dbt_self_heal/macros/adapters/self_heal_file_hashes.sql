@@ -34,14 +34,3 @@
   {%- endfor -%}
   {{ return(hashes) }}
 {% endmacro %}
-
-{#- Modification times of client files, as dbt read them while parsing this invocation (manifest.files), as
-    {path: 'mtime'}; files dbt did not read are left out. -#}
-{% macro self_heal_client_file_stats(paths) %}
-  {%- set stats = {} -%}
-  {%- if not paths -%}{{ return(stats) }}{%- endif -%}
-  {%- for file in dbt_self_heal.self_heal_engine().manifest.files.values() if file.path.absolute_path in paths -%}
-    {%- do stats.update({file.path.absolute_path: 'mtime:' ~ file.path.modification_time}) -%}
-  {%- endfor -%}
-  {{ return(stats) }}
-{% endmacro %}

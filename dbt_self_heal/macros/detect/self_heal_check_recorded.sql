@@ -1,34 +1,45 @@
 {#- The healthy run's check, without walking the graph: when a run with the same project digest and plan key
     (dbt's version, the command, the selection) found everything healthy, it recorded its plan
-    (self_heal_record_plan). Then one self_heal_inspect reads that plan, makes its unfinished marks and answers
-    for the relations it names; a second one reads the stats of the files it names, when it names any. Every needed
-    relation must still exist, be of its kind and have been last found fresh under this run's digest.
+    (self_heal_record_plan): the relations it needed with the kind each was found as, the files their fingerprints
+    cover, and the full digest their records were verified under. Then ONE statement makes the plan's unfinished
+    marks and answers whether every needed relation still exists as that kind with its record verified under that
+    digest; the files' stats are read when the plan names any, and the digest is the same only if they are.
+    Everything is decided in SQL, so a healthy run compiles this macro and a few one-line ones.
     Returns {'needs': ..., 'check': ..., 'plan': 'recorded'} as self_heal_needed_nodes and self_heal_check would
-    (self_heal_full_check returns 'plan': 'computed'), or none when there is
-    no such plan or anything differs: then the full check runs. -#}
+    (self_heal_full_check returns 'plan': 'computed'), or none when there is no such plan or anything differs:
+    then the full check runs. -#}
 {% macro self_heal_check_recorded(selected, plan_key, settings) %}
   {%- set record_relation = adapter.get_relation(target.database, settings.state_schema, settings.record_table) -%}
   {%- set plan_relation = adapter.get_relation(target.database, settings.state_schema, settings.plan_table)
         if record_relation is not none else none -%}
   {%- if plan_relation is none -%}{{ return(none) }}{%- endif -%}
   {%- set base = dbt_self_heal.self_heal_project_digest() -%}
-  {#- self_heal_inspect's dispatch, called directly: one template less to compile on every healthy run. -#}
-  {%- set found = adapter.dispatch('self_heal_inspect', 'dbt_self_heal')(
-        [], record_relation, [], '', {'relation': plan_relation, 'key': plan_key, 'digest': base}) -%}
-  {%- if found.plan is none -%}{{ return(none) }}{%- endif -%}
-  {%- set plan = [] -%}
-  {%- for value in found.plan -%}{%- do plan.append(fromjson(value)) -%}{%- endfor -%}
-  {%- set needed, keys, between, deferred, paths = plan -%}
+  {#- Dispatches called directly: a template less to compile for each. -#}
+  {%- set elements = adapter.dispatch('self_heal_json_elements_sql', 'dbt_self_heal') -%}
+  {%- set sql = "with plan as (select * from " ~ plan_relation ~ " where plan_key = '" ~ plan_key ~ "' and digest = '"
+        ~ base ~ "'),\nwanted as (select " ~ elements('relation_kinds') ~ " as found from plan),\n"
+        ~ "needed_keys as (select " ~ elements('relation_keys') ~ " as relation from plan)\n"
+        ~ "select needed, between_nodes, deferred, paths, verified_digest,\n"
+        ~ "  (select count(*) from " ~ adapter.dispatch('self_heal_catalog_sql', 'dbt_self_heal')()
+        ~ " as catalog where relation_key || '|' || kind in (select found from wanted)) = (select count(*) from wanted)\n"
+        ~ "  and (select count(*) from " ~ record_relation ~ " where relation in (select relation from needed_keys)"
+        ~ " and verified_digest = (select verified_digest from plan)) = (select count(*) from needed_keys) as fresh\n"
+        ~ "from plan" -%}
+  {%- set marks = dbt_self_heal.self_heal_mark_sql(record_relation, "(select " ~ elements('built_keys') ~ " from "
+        ~ plan_relation ~ " where plan_key = '" ~ plan_key ~ "' and digest = '" ~ base ~ "')") -%}
+  {%- set rows = run_query(marks ~ ";\n" ~ sql).rows -%}
+  {%- if not rows or not rows[0][5] -%}{{ return(none) }}{%- endif -%}
+  {%- set needed, between, deferred, paths = fromjson(rows[0][0]), fromjson(rows[0][1]), fromjson(rows[0][2]),
+                                             fromjson(rows[0][3]) -%}
   {%- if needed | reject('in', graph.nodes) | list -%}{{ return(none) }}{%- endif -%}
-  {%- if paths -%}
-    {%- do found.files.update(adapter.dispatch('self_heal_inspect', 'dbt_self_heal')([], none, paths, '', none).files) -%}
-  {%- endif -%}
-  {%- set check = dbt_self_heal.self_heal_check_found(needed, keys, found,
-                                                     dbt_self_heal.self_heal_project_digest(found.files, base)) -%}
-  {%- if not check.verified -%}{{ return(none) }}{%- endif -%}
-  {%- do check.update({'record_exists': true, 'base': base, 'paths': paths,
-                       'state_exists': adapter.get_relation(target.database, settings.state_schema,
-                                                            settings.state_table) is not none}) -%}
-  {{ return({'needs': {'needed': needed, 'deferred': deferred, 'between': between, 'collisions': []}, 'check': check,
+  {%- set files = adapter.dispatch('self_heal_file_stats', 'dbt_self_heal')(paths) if paths else {} -%}
+  {%- set digest = dbt_self_heal.self_heal_project_digest(files, base) -%}
+  {%- if digest != rows[0][4] -%}{{ return(none) }}{%- endif -%}
+  {#- The check's shape, as self_heal_check_found makes it; the records' fingerprints stay in the database (on-run-end
+      restores them there, self_heal_record_unchanged). -#}
+  {{ return({'needs': {'needed': needed, 'deferred': deferred, 'between': between, 'collisions': []},
+             'check': {'missing': [], 'wrong_kind': [], 'unrecorded': [], 'foreign_kinds': {}, 'stale': [], 'reasons': {},
+                       'fingerprints': {}, 'files': files, 'hashes': {}, 'keys': {}, 'digest': digest, 'records': {},
+                       'kinds': {}, 'verified': true, 'record_exists': true, 'base': base, 'paths': paths},
              'plan': 'recorded'}) }}
 {% endmacro %}

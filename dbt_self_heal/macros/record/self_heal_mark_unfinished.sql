@@ -1,5 +1,5 @@
 {#- Mark (or unmark) the records of these nodes unfinished: a mark makes the next run rebuild them; unmarking gives a
-    record back its fingerprint and the digest it was verified under (self_heal_unfinished_sql). -#}
+    record back its fingerprint and the digest it was verified under (self_heal_mark_sql). -#}
 {% macro self_heal_mark_unfinished(node_ids, mark=true) %}
   {%- set keys = [] -%}
   {%- for uid in node_ids -%}
@@ -7,11 +7,10 @@
     {%- do keys.append(dbt_self_heal.self_heal_sql_string(dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias))) -%}
   {%- endfor -%}
   {%- if not keys -%}{{ return(none) }}{%- endif -%}
-  {%- set sql = "update " ~ dbt_self_heal.self_heal_record_relation() ~ " set "
-      ~ ("fingerprint = 'unfinished:' || fingerprint, verified_digest = 'was:' || verified_digest" if mark
-         else "fingerprint = substr(fingerprint, 12), verified_digest = substr(verified_digest, 5)")
-      ~ " where relation in (" ~ keys | join(', ') ~ ") and fingerprint " ~ ("not " if mark else "")
-      ~ "like 'unfinished:%'" -%}
+  {%- set relation = dbt_self_heal.self_heal_record_relation() -%}
+  {%- set sql = dbt_self_heal.self_heal_mark_sql(relation, "(" ~ keys | join(', ') ~ ")") if mark
+        else "update " ~ relation ~ " set fingerprint = substr(fingerprint, 12), verified_digest = substr(verified_digest, 5)"
+             ~ " where relation in (" ~ keys | join(', ') ~ ") and fingerprint like 'unfinished:%'" -%}
   {#- Unmarking happens after the heal's commit: on its own, committed at once (no transaction is open). -#}
   {%- call statement('self_heal_mark', auto_begin=mark) -%}{{ sql }}{%- endcall -%}
 {% endmacro %}

@@ -3,8 +3,7 @@
     before dbt builds them, so a run that never reaches its on-run-end hook (interrupted, killed, a failing
     on-run-end hook before this package's) cannot leave a record describing the relation as it was before; the
     on-run-end hook records what dbt built. `keys`: those relations' keys, when the caller has them
-    (self_heal_built_keys). A recorded plan keeps them, and the same statement is made from it in SQL
-    (self_heal_inspect with a plan). -#}
+    (self_heal_built_keys). A recorded plan keeps them, and self_heal_check_recorded marks them from it. -#}
 {% macro self_heal_unfinished_sql(selected, record_exists, forget=false, keys=none) %}
   {%- set keys = dbt_self_heal.self_heal_built_keys(selected) if keys is none else keys -%}
   {%- if not keys or not record_exists -%}{{ return('') }}{%- endif -%}
@@ -13,11 +12,7 @@
   {%- if forget -%}
     {{ return("delete from " ~ relation ~ " where relation in " ~ quoted) }}
   {%- endif -%}
-  {#- The old fingerprint and the digest it was last verified under stay behind the mark ('unfinished:', 'was:'):
-      what dbt then skips is restored by self_heal_restore_unbuilt, and what dbt builds under that same digest by
-      self_heal_record_unchanged. A marked record is never verified (its digest is no digest). -#}
-  {{ return("update " ~ relation ~ " set fingerprint = 'unfinished:' || fingerprint, verified_digest = 'was:' || verified_digest"
-      ~ " where relation in " ~ quoted ~ " and fingerprint not like 'unfinished:%'") }}
+  {{ return(dbt_self_heal.self_heal_mark_sql(relation, quoted)) }}
 {% endmacro %}
 
 {#- The relation keys of the selected models and seeds this command builds (not ephemerals). -#}

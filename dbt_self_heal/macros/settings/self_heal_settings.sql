@@ -28,7 +28,7 @@
       'state_schema': state_schema,
       'state_table': var('self_heal_state_table', 'self_heal_state'),
       'record_table': record_table,
-      'plan_table': record_table ~ '_plans',
+      'plan_table': record_table ~ '_healthy_plans',
       'unrecorded': unrecorded,
       'lock_timeout': lock_timeout | string | trim | float,
       'commands': ['build', 'run', 'test', 'seed', 'snapshot', 'retry'],
