@@ -31,7 +31,7 @@
     {%- endif -%}
   {%- endfor -%}
   {#- Concurrent runs on a shared server take turns from here (Postgres); the check then sees what the other built. -#}
-  {%- do dbt_self_heal.self_heal_lock(settings) -%}
+  {%- do adapter.dispatch('self_heal_lock', 'dbt_self_heal')(settings) -%}{#- self_heal_lock's dispatch, called directly -#}
   {#- A healthy run like the last one (same project digest, dbt version, command and selection) reads what that run
       needed; any other run walks the graph. -#}
   {%- set plan_key = local_md5(dbt_version ~ '|' ~ flags.WHICH ~ '|' ~ selected | sort | join(',')) -%}
@@ -45,7 +45,8 @@
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, [])) -%}
   {%- set problems = dbt_self_heal.self_heal_check_inputs(readers) if readers else [] -%}
   {%- if problems -%}{{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}{%- endif -%}
-  {%- do dbt_self_heal.self_heal_release() -%}
+  {#- A hook that never made the engine (DuckDB's healthy run) has no transaction of its own to end. -#}
+  {%- if context.get('self_heal__engine_state') -%}{%- do dbt_self_heal.self_heal_release() -%}{%- endif -%}
   {%- do dbt_self_heal.self_heal_emit({'event': 'heal_skipped', 'reason': 'healthy', 'needed_count': needs.needed | length,
                          'plan': found.plan,
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred) if needs.deferred else []},
