@@ -78,6 +78,28 @@ def test_what_a_recorded_plan_cannot_vouch_for_goes_to_the_full_check(tmp_path: 
     with duckdb.connect(str(db)) as con:
         con.execute("drop table config_age_bands")
     assert healed(run_dbt(LEAF, db, project_dir=project)) == ["config_age_bands"]
+    # The heal recorded it verified under the same digest, as the same kind: the plan holds again.
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "recorded"
+
+    # A needed table replaced by a view of the same name and rows: the plan recorded it as a table.
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table kept_bands as select * from config_tenure_bands")
+        con.execute("drop table config_tenure_bands")
+        con.execute("create view config_tenure_bands as select * from kept_bands")
+    assert healed(run_dbt(LEAF, db, project_dir=project)) == ["config_tenure_bands"]
+    assert query(db, "select table_type from information_schema.tables where table_name = 'config_tenure_bands'") == [
+        ("BASE TABLE",)
+    ]
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "recorded"
+
+    # A needed relation's record no longer verified under the plan's digest (an older run's record put back).
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "update self_heal_fingerprints set verified_digest = 'an-older-digest' "
+            "where relation = 'main.int_employee_benefits'"
+        )
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "computed"
+    assert healthy(run_dbt(LEAF, db, project_dir=project))["plan"] == "recorded"
 
     # A needed input file replaced: same project digest, other file stats, so the records are not fresh under it.
     census = project / "data" / "census.csv"

@@ -9,14 +9,16 @@
   {{ exceptions.raise_compiler_error(dbt_self_heal.self_heal_unsupported_adapter()) }}
 {% endmacro %}
 
-{#- read_blob without its content column reads no file data, and skips paths that do not exist. -#}
 {% macro duckdb__self_heal_file_stats(paths) %}
-  {%- set stats = {} -%}
-  {%- for path, stat in run_query("select filename, cast(size as varchar) || ':' || cast(epoch_ms(last_modified) as varchar)"
-        ~ " from read_blob(['" ~ paths | map('replace', "'", "''") | join("', '") ~ "'])").rows -%}
-    {%- do stats.update({path: stat}) -%}
-  {%- endfor -%}
-  {{ return(stats) }}
+  {{ return(fromjson(run_query("select " ~ dbt_self_heal.duckdb__self_heal_file_stats_sql(
+      "['" ~ paths | map('replace', "'", "''") | join("', '") ~ "']")).rows[0][0])) }}
+{% endmacro %}
+
+{#- A scalar subquery: the stats of the files in `paths_sql` (an SQL list) as one JSON object text. read_blob
+    without its content column reads no file data, and skips paths that do not exist. -#}
+{% macro duckdb__self_heal_file_stats_sql(paths_sql) %}
+  {{ return("(select coalesce(cast(json_group_object(filename, cast(size as varchar) || ':' || "
+      ~ "cast(epoch_ms(last_modified) as varchar)) as varchar), '{}') from read_blob(" ~ paths_sql ~ "))") }}
 {% endmacro %}
 
 {#- The server cannot read the client's files: their times come from dbt's own read of the project. -#}

@@ -3,7 +3,8 @@
     (self_heal_record_plan): the relations it needed with the kind each was found as, the files their fingerprints
     cover, and the full digest their records were verified under. Then ONE statement makes the plan's unfinished
     marks and answers whether every needed relation still exists as that kind with its record verified under that
-    digest; the files' stats are read when the plan names any, and the digest is the same only if they are.
+    digest, and (where the server can read them) reads the stats of the files the plan names
+    (self_heal_recorded_check_sql); the run's digest with those stats must be the recorded one.
     Everything is decided in SQL, so a healthy run compiles this macro and a few one-line ones.
     Returns {'needs': ..., 'check': ..., 'plan': 'recorded'} as self_heal_needed_nodes and self_heal_check would
     (self_heal_full_check returns 'plan': 'computed'), or none when there is no such plan or anything differs:
@@ -14,25 +15,15 @@
         if record_relation is not none else none -%}
   {%- if plan_relation is none -%}{{ return(none) }}{%- endif -%}
   {%- set base = dbt_self_heal.self_heal_project_digest() -%}
-  {#- Dispatches called directly: a template less to compile for each. -#}
-  {%- set elements = adapter.dispatch('self_heal_json_elements_sql', 'dbt_self_heal') -%}
-  {%- set sql = "with plan as (select * from " ~ plan_relation ~ " where plan_key = '" ~ plan_key ~ "' and digest = '"
-        ~ base ~ "'),\nwanted as (select " ~ elements('relation_kinds') ~ " as found from plan),\n"
-        ~ "needed_keys as (select " ~ elements('relation_keys') ~ " as relation from plan)\n"
-        ~ "select needed, between_nodes, deferred, paths, verified_digest,\n"
-        ~ "  (select count(*) from " ~ adapter.dispatch('self_heal_catalog_sql', 'dbt_self_heal')()
-        ~ " as catalog where relation_key || '|' || kind in (select found from wanted)) = (select count(*) from wanted)\n"
-        ~ "  and (select count(*) from " ~ record_relation ~ " where relation in (select relation from needed_keys)"
-        ~ " and verified_digest = (select verified_digest from plan)) = (select count(*) from needed_keys) as fresh\n"
-        ~ "from plan" -%}
-  {%- set marks = dbt_self_heal.self_heal_mark_sql(record_relation, "(select " ~ elements('built_keys') ~ " from "
-        ~ plan_relation ~ " where plan_key = '" ~ plan_key ~ "' and digest = '" ~ base ~ "')") -%}
-  {%- set rows = run_query(marks ~ ";\n" ~ sql).rows -%}
+  {%- set plan_row = plan_relation ~ " where plan_key = '" ~ plan_key ~ "' and digest = '" ~ base ~ "'" -%}
+  {#- The dispatch, called directly: a template less to compile. -#}
+  {%- set rows = run_query(adapter.dispatch('self_heal_recorded_check_sql', 'dbt_self_heal')(plan_row, record_relation)).rows -%}
   {%- if not rows or not rows[0][5] -%}{{ return(none) }}{%- endif -%}
   {%- set needed, between, deferred, paths = fromjson(rows[0][0]), fromjson(rows[0][1]), fromjson(rows[0][2]),
                                              fromjson(rows[0][3]) -%}
   {%- if needed | reject('in', graph.nodes) | list -%}{{ return(none) }}{%- endif -%}
-  {%- set files = adapter.dispatch('self_heal_file_stats', 'dbt_self_heal')(paths) if paths else {} -%}
+  {%- set files = fromjson(rows[0][6]) if rows[0][6] is not none
+        else adapter.dispatch('self_heal_file_stats', 'dbt_self_heal')(paths) if paths else {} -%}
   {%- set digest = dbt_self_heal.self_heal_project_digest(files, base) -%}
   {%- if digest != rows[0][4] -%}{{ return(none) }}{%- endif -%}
   {#- The check's shape, as self_heal_check_found makes it; the records' fingerprints stay in the database (on-run-end
