@@ -1,6 +1,6 @@
 {#- A subquery of every relation in the database as (relation_key, kind): relation_key as self_heal_relation_key
     writes it, kind 'table' or 'view' (and Postgres' 'materialized_view'). For self_heal_inspect and the recorded
-    plan's check (self_heal_recorded_plan_sql). -#}
+    plan's check (self_heal_recorded_check_sql). -#}
 {% macro self_heal_catalog_sql() %}
   {{ return(adapter.dispatch('self_heal_catalog_sql', 'dbt_self_heal')()) }}
 {% endmacro %}
