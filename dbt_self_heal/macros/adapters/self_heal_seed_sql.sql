@@ -1,20 +1,42 @@
 {#- What loads one seed exactly as `dbt seed` does. DuckDB: a typed table, then COPY from the CSV ({'sql': [...]}).
     Postgres: dbt's own seed materialization, fed the agate table dbt's load_agate_table() would read
     ({'sql': none, 'agate_table': ...}). Either way {'error': message} when the seed cannot be loaded, and
-    'columns': [(name, type)] as the table will be created. -#}
-{% macro self_heal_seed_sql(node) %}
-  {{ return(adapter.dispatch('self_heal_seed_sql', 'dbt_self_heal')(node)) }}
+    'columns': [(name, type)] as the table will be created. `file`: what self_heal_seed_files read of its CSV
+    (none: read it here). -#}
+{% macro self_heal_seed_sql(node, file=none) %}
+  {{ return(adapter.dispatch('self_heal_seed_sql', 'dbt_self_heal')(node, file)) }}
 {% endmacro %}
 
-{% macro default__self_heal_seed_sql(node) %}
+{% macro default__self_heal_seed_sql(node, file=none) %}
   {{ exceptions.raise_compiler_error(dbt_self_heal.self_heal_unsupported_adapter()) }}
 {% endmacro %}
 
-{% macro duckdb__self_heal_seed_sql(node) %}
+{#- The size and first line of every given seed's CSV, read in one round trip before the seeds are checked one by
+    one: {path: [size, first line]}. Adapters that read seed files client-side read nothing here. -#}
+{% macro self_heal_seed_files(nodes) %}
+  {{ return(adapter.dispatch('self_heal_seed_files', 'dbt_self_heal')(nodes)) }}
+{% endmacro %}
+
+{% macro default__self_heal_seed_files(nodes) %}
+  {{ return({}) }}
+{% endmacro %}
+
+{% macro duckdb__self_heal_seed_files(nodes) %}
+  {%- set paths = [] -%}
+  {%- for node in nodes -%}{%- do paths.append(dbt_self_heal.self_heal_sql_string(node.root_path ~ '/' ~ node.original_file_path)) -%}{%- endfor -%}
+  {%- if not paths -%}{{ return({}) }}{%- endif -%}
+  {%- set files = {} -%}
+  {%- for row in run_query(dbt_self_heal.self_heal_seed_file_sql('[' ~ paths | join(', ') ~ ']', 'filename, ')) -%}
+    {%- do files.update({row[0]: [row[1], row[2]]}) -%}
+  {%- endfor -%}
+  {{ return(files) }}
+{% endmacro %}
+
+{% macro duckdb__self_heal_seed_sql(node, file=none) %}
   {%- set path = node.root_path ~ '/' ~ node.original_file_path -%}
   {%- set delimiter = node.config.get('delimiter') or ',' -%}
   {%- set csv_options = "header=true, delim=" ~ dbt_self_heal.self_heal_sql_string(delimiter) -%}
-  {%- set file = dbt_self_heal.self_heal_seed_file(path, delimiter) -%}
+  {%- set file = dbt_self_heal.self_heal_seed_file(path, delimiter, file) -%}
   {%- if file.size == 0 -%}
     {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is empty. "
         ~ "Restore it (e.g. `git checkout -- " ~ node.original_file_path ~ "`) or add its header and rows, then rerun."}) }}
@@ -110,61 +132,63 @@
   {{ return(types) }}
 {% endmacro %}
 
-{#- The first line of the CSV that cannot be read with the seed's column types, or none. -#}
+{#- The first line of the CSV that cannot be read with the seed's column types, else the first value a column type
+    cannot hold (the COPY would fail on either), as "line n: ...", or none. -#}
 {% macro self_heal_seed_rejects(path, csv_options, columns) %}
   {%- set spec = [] -%}
+  {%- set checks = [] -%}
+  {%- set names = [] -%}
   {%- for name, type in columns -%}
     {%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": " ~ dbt_self_heal.self_heal_sql_string(type)) -%}
+    {%- do names.append(name) -%}
+    {%- if type | lower not in ['varchar', 'text', 'string'] -%}
+      {%- set v = adapter.quote(name) -%}
+      {%- do checks.append("when " ~ v ~ " <> '' and try_cast(" ~ v ~ " as " ~ type ~ ") is null then "
+          ~ dbt_self_heal.self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
+    {%- endif -%}
   {%- endfor -%}
+  {%- set file = dbt_self_heal.self_heal_sql_string(path) -%}
+  {#- One round trip: the previous seed's reject tables go, the typed scan fills new ones, the last statement reads
+      the first reject, else the first value that does not cast. DuckDB keeps reject tables in the connection's temp
+      catalog; every name is qualified with it, as an unqualified drop would fall through to a project's own
+      relation of that name. The cast scan skips unreadable lines (ignore_errors): it only counts when the typed
+      scan rejected none, and then it skips none. -#}
   {%- set sql -%}
-    select count(*) from read_csv({{ dbt_self_heal.self_heal_sql_string(path) }}, {{ csv_options }},
+    drop table if exists temp.self_heal_rejects; drop table if exists temp.self_heal_rejects_scan;
+    select count(*) from read_csv({{ file }}, {{ csv_options }},
       columns={ {{- spec | join(', ') -}} }, auto_detect=false, quote='"', escape='"',
-      store_rejects=true, rejects_table='self_heal_rejects', rejects_scan='self_heal_rejects_scan')
-  {%- endset -%}
-  {#- One round trip: the previous seed's reject tables go, the scan fills new ones, the last statement reads them.
-      DuckDB keeps reject tables in the connection's temp catalog; every name is qualified with it, as an
-      unqualified drop would fall through to a project's own relation of that name. -#}
-  {%- set rejects = run_query("drop table if exists temp.self_heal_rejects; drop table if exists temp.self_heal_rejects_scan;\n"
-        ~ sql ~ ";\nselect line, error_message from temp.self_heal_rejects order by line limit 1").rows -%}
-  {%- if rejects | length > 0 -%}
-    {{ return("line " ~ rejects[0][0] ~ ": " ~ rejects[0][1]) }}
-  {%- endif -%}
-  {{ return(dbt_self_heal.self_heal_seed_cast_errors(path, csv_options, columns)) }}
-{% endmacro %}
-
-{#- The first value that the seed's column type cannot hold (the COPY would fail on it), as "line n: ...". -#}
-{% macro self_heal_seed_cast_errors(path, csv_options, columns) %}
-  {%- set checks = [] -%}
-  {%- for name, type in columns if type | lower not in ['varchar', 'text', 'string'] -%}
-    {%- set v = adapter.quote(name) -%}
-    {%- do checks.append("when " ~ v ~ " <> '' and try_cast(" ~ v ~ " as " ~ type ~ ") is null then "
-        ~ dbt_self_heal.self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
-  {%- endfor -%}
-  {%- if not checks -%}{{ return(none) }}{%- endif -%}
-  {%- set names = [] -%}
-  {%- for name, type in columns -%}{%- do names.append(name) -%}{%- endfor -%}
-  {%- set sql -%}
-    select line, problem from (
+      store_rejects=true, rejects_table='self_heal_rejects', rejects_scan='self_heal_rejects_scan');
+    select 0 as cast_error, line, error_message as problem from temp.self_heal_rejects
+    {%- if checks %}
+    union all
+    select 1, line, problem from (
       select row_number() over () + 1 as line, case {{ checks | join(' ') }} end as problem
-      from read_csv({{ dbt_self_heal.self_heal_sql_string(path) }}, {{ csv_options }}, {{ dbt_self_heal.self_heal_varchar_columns(names) }},
-                    auto_detect=false, quote='"', escape='"')
-    ) where problem is not null order by line limit 1
+      from read_csv({{ file }}, {{ csv_options }}, {{ dbt_self_heal.self_heal_varchar_columns(names) }},
+                    auto_detect=false, quote='"', escape='"', ignore_errors=true)
+    ) where problem is not null
+    {%- endif %}
+    order by cast_error, line limit 1
   {%- endset -%}
   {%- set rows = run_query(sql).rows -%}
   {%- if rows | length == 0 -%}{{ return(none) }}{%- endif -%}
-  {%- set column, type, value = rows[0][1].split('|', 2) -%}
-  {{ return("line " ~ rows[0][0] ~ ": column " ~ column ~ " (" ~ type ~ ") cannot hold the value \"" ~ value ~ "\"") }}
+  {%- if not rows[0][0] -%}{{ return("line " ~ rows[0][1] ~ ": " ~ rows[0][2]) }}{%- endif -%}
+  {%- set column, type, value = rows[0][2].split('|', 2) -%}
+  {{ return("line " ~ rows[0][1] ~ ": column " ~ column ~ " (" ~ type ~ ") cannot hold the value \"" ~ value ~ "\"") }}
 {% endmacro %}
 
 {#- The CSV's size and column names from its first line, read without DuckDB's dialect sniffer (which fails on ragged files)
     and split as Python's csv reader (agate) splits it: a field that starts with '"' is quoted ('""' inside is a
     quote, the delimiter inside is text); surrounding spaces stay (`id, name` has a column " name"); a UTF-8 byte
     order mark is dropped, as dbt's seed reader drops it. -#}
-{% macro self_heal_seed_file(path, delimiter) %}
-  {%- set row = run_query("select size, ltrim(split_part(replace(content, chr(13), ''), chr(10), 1), chr(65279)) "
-                          ~ "from read_text(" ~ dbt_self_heal.self_heal_sql_string(path) ~ ")").rows[0] -%}
+{% macro self_heal_seed_file(path, delimiter, read=none) %}
+  {%- set row = read or run_query(dbt_self_heal.self_heal_seed_file_sql(dbt_self_heal.self_heal_sql_string(path))).rows[0] -%}
   {%- set first = row[1] -%}
-  {%- if '"' not in first -%}{{ return({'size': row[0], 'header': first.split(delimiter)}) }}{%- endif -%}
+  {{ return({'size': row[0], 'header': first.split(delimiter) if '"' not in first
+                                    else dbt_self_heal.self_heal_split_quoted(first, delimiter)}) }}
+{% endmacro %}
+
+{#- A header line with quoted fields, split as Python's csv reader splits it (self_heal_seed_file). -#}
+{% macro self_heal_split_quoted(first, delimiter) %}
   {%- set ns = namespace(field='', quoted=false, closed=false, names=[]) -%}
   {%- for ch in first -%}
     {%- if ns.quoted -%}
@@ -181,7 +205,13 @@
     {%- endif -%}
   {%- endfor -%}
   {%- do ns.names.append(ns.field) -%}
-  {{ return({'size': row[0], 'header': ns.names}) }}
+  {{ return(ns.names) }}
+{% endmacro %}
+
+{#- Reads the size and the first line (no carriage return, no byte order mark) of the CSV file(s) `files` names. -#}
+{% macro self_heal_seed_file_sql(files, columns='') %}
+  {{ return("select " ~ columns ~ "size, ltrim(split_part(replace(content, chr(13), ''), chr(10), 1), chr(65279)) "
+            ~ "from read_text(" ~ files ~ ")") }}
 {% endmacro %}
 
 {% macro self_heal_varchar_columns(names) %}

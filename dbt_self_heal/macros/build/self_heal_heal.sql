@@ -49,8 +49,12 @@
                      + (dbt_self_heal.self_heal_check_sources(missing, unsure_sources) if graph.sources else [])
                      + (dbt_self_heal.self_heal_check_between(missing, needs) if needs.between else []) -%}
   {%- set seed_sql = {} -%}
-  {%- for uid in plan.seeds if not problems -%}
-    {%- set seed = dbt_self_heal.self_heal_seed_sql(graph.nodes[uid]) -%}
+  {%- set seed_nodes = [] -%}
+  {%- for uid in plan.seeds if not problems -%}{%- do seed_nodes.append(graph.nodes[uid]) -%}{%- endfor -%}
+  {%- set seed_files = dbt_self_heal.self_heal_seed_files(seed_nodes) if seed_nodes else {} -%}
+  {%- for node in seed_nodes if not problems -%}
+    {%- set uid = node.unique_id -%}
+    {%- set seed = dbt_self_heal.self_heal_seed_sql(node, seed_files.get(node.root_path ~ '/' ~ node.original_file_path)) -%}
     {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
     {%- do seed_sql.update({uid: seed}) -%}
   {%- endfor -%}

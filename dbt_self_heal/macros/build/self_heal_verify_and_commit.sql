@@ -30,12 +30,16 @@
                                                      check.hashes, 'self_heal', check.record_exists, check.digest) -%}
   {%- do dbt_self_heal.self_heal_record_fingerprints(unverified, fingerprints, check.files, check.hashes,
                                                      'self_heal', check.record_exists, none) -%}
-  {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, dbt_self_heal.self_heal_adopted_fingerprints(adopt, check),
-                                                     check.files, check.hashes, 'adopted', true, check.digest) -%}
+  {%- if adopt -%}
+    {%- do dbt_self_heal.self_heal_record_fingerprints(adopt, dbt_self_heal.self_heal_adopted_fingerprints(adopt, check),
+                                                       check.files, check.hashes, 'adopted', true, check.digest) -%}
+  {%- endif -%}
   {%- if not check.get('kept') -%}
+    {#- Those just recorded carry the digest already. -#}
     {%- set verified = [] -%}
-    {%- for uid, key in check['keys'].items() if uid not in unverified and uid not in check.get('held', []) -%}{%- do verified.append(key) -%}{%- endfor -%}
-    {%- do dbt_self_heal.self_heal_record_verified(verified, check.digest) -%}
+    {%- for uid, key in check['keys'].items() if uid not in unverified and uid not in check.get('held', [])
+                                                 and uid not in planned and uid not in adopt -%}{%- do verified.append(key) -%}{%- endfor -%}
+    {%- if verified -%}{%- do dbt_self_heal.self_heal_record_verified(verified, check.digest) -%}{%- endif -%}
   {%- endif -%}
   {#- Nodes with post-hooks that run after the commit stay marked unfinished until those hooks succeed, so a
       failing one (an export, a CHECKPOINT) is run again, with its node, by the next run. -#}
@@ -45,7 +49,7 @@
       {%- do after_commit.append(uid) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- do dbt_self_heal.self_heal_mark_unfinished(after_commit) -%}
+  {%- if after_commit -%}{%- do dbt_self_heal.self_heal_mark_unfinished(after_commit) -%}{%- endif -%}
   {%- do dbt_self_heal.self_heal_advance(run, none, []) -%}
   {%- set now = dbt_self_heal.self_heal_now() -%}
   {%- do run_query("update " ~ dbt_self_heal.self_heal_state_relation() ~ " set state = 'completed', completed_at = "

@@ -1,3 +1,3 @@
 {% macro self_heal_current_node() %}
-  {{ return(dbt_self_heal.self_heal_engine().stack[-1].node) }}
+  {{ return(context['self_heal__engine_state'].stack[-1].node) }}
 {% endmacro %}

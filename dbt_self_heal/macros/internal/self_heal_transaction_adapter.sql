@@ -3,12 +3,18 @@
     The names are the runtime adapter's public surface (BaseDatabaseWrapper plus dbt-duckdb's @available
     methods); a name a newer adapter adds and a materialization calls fails loudly, never silently. -#}
 {% macro self_heal_transaction_adapter(real_adapter) %}
+  {#- Made once per heal (the engine keeps it) and reused for every node while the adapter is the same object. -#}
+  {%- set engine = context.get('self_heal__engine_state') or {} -%}
+  {%- set made = engine.get('stand_in') -%}
+  {%- if made and made[0] is sameas real_adapter -%}{{ return(made[1]) }}{%- endif -%}
   {%- set members = {'commit': dbt_self_heal.self_heal_noop, 'Relation': real_adapter.Relation} -%}
   {%- for name in dbt_self_heal.self_heal_adapter_members() -%}
     {%- set member = real_adapter | attr(name) -%}
     {%- if member is defined -%}{%- do members.update({name: member}) -%}{%- endif -%}
   {%- endfor -%}
-  {{ return(namespace(members)) }}
+  {%- set stand_in = namespace(members) -%}
+  {%- do engine.update({'stand_in': [real_adapter, stand_in]}) -%}
+  {{ return(stand_in) }}
 {% endmacro %}
 
 {% macro self_heal_adapter_members() %}

@@ -27,14 +27,7 @@
       {%- do rebuild.append(uid) -%}
     {%- endif -%}
   {%- endfor -%}
-  {#- A missing incremental model that has a record was built here before: it may have held rows that earlier
-      runs added (other simulation years), which rebuilding it from one run cannot bring back. -#}
-  {%- set lost = [] -%}
-  {%- for uid in check.missing if graph.nodes[uid].config.materialized == 'incremental'
-                                 and check.records.get(check['keys'][uid]) is not none -%}
-    {%- do lost.append(uid) -%}
-  {%- endfor -%}
-  {%- do check.update({'held': held, 'lost': lost}) -%}
+  {%- do check.update({'held': held, 'lost': dbt_self_heal.self_heal_lost(check)}) -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
     {%- set node = graph.nodes[uid] -%}
@@ -58,4 +51,15 @@
     {%- endif -%}
   {%- endfor -%}
   {{ return({'rebuild': rebuild, 'adopt': adopt}) }}
+{% endmacro %}
+
+{#- Missing incremental models that have a record: each was built here before and may have held rows that earlier
+    runs added (other simulation years), which rebuilding it from one run cannot bring back. -#}
+{% macro self_heal_lost(check) %}
+  {%- set lost = [] -%}
+  {%- for uid in check.missing if graph.nodes[uid].config.materialized == 'incremental'
+                                 and check.records.get(check['keys'][uid]) is not none -%}
+    {%- do lost.append(uid) -%}
+  {%- endfor -%}
+  {{ return(lost) }}
 {% endmacro %}
