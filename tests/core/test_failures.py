@@ -56,6 +56,28 @@ def test_empty_seed_file_is_reported_with_how_to_restore_it(tmp_path: Path, db: 
     assert relations(db) == {}
 
 
+def test_every_broken_seed_is_named_in_one_refusal(tmp_path: Path, db: Path) -> None:
+    """The planned seeds are checked together before anything is built (on DuckDB in three round trips), so one
+    refusal names each broken seed with what is wrong with it, not only the first."""
+    project = copy_project(tmp_path / "project")
+    ragged = project / "seeds" / "config_age_bands.csv"
+    ragged.write_text(ragged.read_text() + "99,broken\n")
+    typed = project / "seeds" / "config_merit_rates.csv"
+    lines = typed.read_text().splitlines()
+    header, bad = lines[0].split(","), lines[1].split(",")
+    bad[header.index("merit_rate")] = "three percent"
+    typed.write_text("\n".join([lines[0], ",".join(bad), *lines[2:]]) + "\n")
+    (project / "seeds" / "config_cola.csv").write_text("")
+    run = run_dbt(SELECT_SNAPSHOT, db, project_dir=project)
+    assert run.returncode == 1
+    error = run.events("heal_failed")[0]["error"]
+    assert "seeds/config_age_bands.csv (seed config_age_bands) is malformed: line 8" in error, error
+    assert "seeds/config_merit_rates.csv (seed config_merit_rates) is malformed: line 2: column merit_rate" in error
+    assert '"three percent"' in error
+    assert "seeds/config_cola.csv (seed config_cola) is empty" in error
+    assert relations(db) == {}
+
+
 def test_failure_mid_heal_leaves_nothing_partial_and_a_retry_succeeds(tmp_path: Path, db: Path) -> None:
     project = copy_project(tmp_path / "project")
     injected = project / "models" / "foundation" / "int_injected_failure.sql"

@@ -4,7 +4,7 @@
     Table.from_csv (reached through a query result) and the very agate type instances dbt's type tester holds
     (taken from a probe query, self_heal_agate_types). Types are picked as agate's TypeTester picks them: per
     column, the first type in dbt's order that every value casts to; column_types names are read as text. -#}
-{% macro postgres__self_heal_seed_sql(node, file=none) %}
+{% macro postgres__self_heal_one_seed_sql(node) %}
   {%- set path = node.root_path ~ '/' ~ node.original_file_path -%}
   {%- set delimiter = node.config.get('delimiter') or ',' -%}
   {%- set types = dbt_self_heal.self_heal_agate_types() -%}

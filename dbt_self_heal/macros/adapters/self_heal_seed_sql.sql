@@ -1,95 +1,117 @@
-{#- What loads one seed exactly as `dbt seed` does. DuckDB: a typed table, then COPY from the CSV ({'sql': [...]}).
+{#- What loads seeds exactly as `dbt seed` does. DuckDB: a typed table, then COPY from the CSV ({'sql': [...]}).
     Postgres: dbt's own seed materialization, fed the agate table dbt's load_agate_table() would read
     ({'sql': none, 'agate_table': ...}). Either way {'error': message} when the seed cannot be loaded, and
-    'columns': [(name, type)] as the table will be created. `file`: what self_heal_seed_files read of its CSV
-    (none: read it here). -#}
-{% macro self_heal_seed_sql(node, file=none) %}
-  {{ return(adapter.dispatch('self_heal_seed_sql', 'dbt_self_heal')(node, file)) }}
+    'columns': [(name, type)] as the table will be created. self_heal_seeds_sql prepares several at once:
+    {unique_id: that}, in the order given; on DuckDB in three round trips whatever their number (headers, the types
+    of columns without column_types, then every seed's lines read with their types). -#}
+{% macro self_heal_seed_sql(node) %}
+  {{ return(dbt_self_heal.self_heal_seeds_sql([node])[node.unique_id]) }}
 {% endmacro %}
 
-{% macro default__self_heal_seed_sql(node, file=none) %}
+{% macro self_heal_seeds_sql(nodes) %}
+  {{ return(adapter.dispatch('self_heal_seeds_sql', 'dbt_self_heal')(nodes)) }}
+{% endmacro %}
+
+{#- One seed at a time (Postgres reads each CSV client-side: postgres__self_heal_one_seed_sql). -#}
+{% macro default__self_heal_seeds_sql(nodes) %}
+  {%- set seeds = {} -%}
+  {%- for node in nodes -%}
+    {%- do seeds.update({node.unique_id: adapter.dispatch('self_heal_one_seed_sql', 'dbt_self_heal')(node)}) -%}
+  {%- endfor -%}
+  {{ return(seeds) }}
+{% endmacro %}
+
+{% macro default__self_heal_one_seed_sql(node) %}
   {{ exceptions.raise_compiler_error(dbt_self_heal.self_heal_unsupported_adapter()) }}
 {% endmacro %}
 
-{#- The size and first line of every given seed's CSV, read in one round trip before the seeds are checked one by
-    one: {path: [size, first line]}. Adapters that read seed files client-side read nothing here. -#}
-{% macro self_heal_seed_files(nodes) %}
-  {{ return(adapter.dispatch('self_heal_seed_files', 'dbt_self_heal')(nodes)) }}
+{% macro duckdb__self_heal_seeds_sql(nodes) %}
+  {%- set headers = dbt_self_heal.self_heal_seed_headers(nodes) -%}
+  {%- set seeds = {} -%}
+  {%- set ready = [] -%}
+  {%- for node in nodes -%}
+    {%- set path = node.root_path ~ '/' ~ node.original_file_path -%}
+    {%- set delimiter = node.config.get('delimiter') or ',' -%}
+    {%- set file = dbt_self_heal.self_heal_seed_file(headers.get(path) or run_query(dbt_self_heal.self_heal_seed_file_sql(
+          dbt_self_heal.self_heal_sql_string(path))).rows[0], delimiter) -%}
+    {%- set header = file.header -%}
+    {%- set lowered = header | map('lower') | list -%}
+    {%- set quoted = [] -%}
+    {%- for name in header if '"' in name -%}{%- do quoted.append(name) -%}{%- endfor -%}
+    {%- set problem = none if file.size == 0
+          else "its first line has no column names" if header | join('') | trim == ''
+          else "its header repeats a column name (" ~ header | join(', ') ~ "; DuckDB column names ignore case)"
+               if lowered | unique | list | length < lowered | length
+          else "a column name in its header holds a double quote (" ~ quoted | join(', ')
+               ~ "), which `dbt seed` cannot load either (dbt-duckdb quotes column names without escaping them); "
+               ~ "rename the column" if quoted
+          else "it is configured `fast: false` (dbt-duckdb then loads it row by row through agate, which the heal "
+               ~ "does not reproduce); run `dbt seed --select " ~ node.name ~ "` once"
+               if not node.config.get('fast', true)
+          else none -%}
+    {%- if file.size == 0 -%}
+      {%- do seeds.update({node.unique_id: {'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed "
+          ~ node.name ~ ") is empty. Restore it (e.g. `git checkout -- " ~ node.original_file_path
+          ~ "`) or add its header and rows, then rerun."}}) -%}
+    {%- elif problem -%}
+      {%- do seeds.update({node.unique_id: {'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed "
+          ~ node.name ~ ") cannot be loaded: " ~ problem ~ ". Fix it, then rerun."}}) -%}
+    {%- else -%}
+      {#- dbt looks column_types up by the exact header name (a key `id` does not type a column `ID`). -#}
+      {%- set declared = node.config.get('column_types') or {} -%}
+      {%- do ready.append({'i': ready | length, 'node': node, 'path': path, 'delimiter': delimiter,
+                           'csv_options': "header=true, delim=" ~ dbt_self_heal.self_heal_sql_string(delimiter),
+                           'header': header, 'declared': declared, 'untyped': header | reject('in', declared) | list}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set inferred = dbt_self_heal.self_heal_infer_seed_types(ready) -%}
+  {%- for seed in ready -%}
+    {%- set columns = [] -%}
+    {%- for name in seed.header -%}
+      {%- do columns.append((name, seed.declared.get(name) or inferred[seed.i][name])) -%}
+    {%- endfor -%}
+    {%- do seed.update({'columns': columns}) -%}
+  {%- endfor -%}
+  {%- set rejected = dbt_self_heal.self_heal_seed_rejects(ready) -%}
+  {%- for seed in ready -%}
+    {%- set node = seed.node -%}
+    {%- if seed.i in rejected -%}
+      {%- do seeds.update({node.unique_id: {'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed "
+          ~ node.name ~ ") is malformed: " ~ rejected[seed.i] ~ ". Fix that line (or the seed's column_types in its "
+          ~ "YAML), then rerun."}}) -%}
+    {%- else -%}
+      {%- set relation = dbt_self_heal.self_heal_relation(node) -%}
+      {#- As dbt's adapter.quote_seed_column: quoted unless the seed sets quote_columns: false (then a name DuckDB
+          cannot take unquoted fails, as `dbt seed` fails). -#}
+      {%- set quote = node.config.get('quote_columns') is not sameas false -%}
+      {%- set ddl -%}
+        create table {{ relation }} (
+          {%- for name, type in seed.columns %}
+          {{ adapter.quote(name) if quote else name }} {{ type }}{{ ',' if not loop.last }}
+          {%- endfor %}
+        )
+      {%- endset -%}
+      {%- set load = "copy " ~ relation ~ " from " ~ dbt_self_heal.self_heal_sql_string(seed.path)
+                     ~ " (format csv, header true, delimiter " ~ dbt_self_heal.self_heal_sql_string(seed.delimiter) ~ ")" -%}
+      {%- do seeds.update({node.unique_id: {'sql': [ddl, load], 'error': none, 'columns': seed.columns}}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set ordered = {} -%}
+  {%- for node in nodes -%}{%- do ordered.update({node.unique_id: seeds[node.unique_id]}) -%}{%- endfor -%}
+  {{ return(ordered) }}
 {% endmacro %}
 
-{% macro default__self_heal_seed_files(nodes) %}
-  {{ return({}) }}
-{% endmacro %}
-
-{% macro duckdb__self_heal_seed_files(nodes) %}
+{#- The size and first line of every given seed's CSV, in one round trip: {path: [size, first line]}. -#}
+{% macro self_heal_seed_headers(nodes) %}
   {%- set paths = [] -%}
   {%- for node in nodes -%}{%- do paths.append(dbt_self_heal.self_heal_sql_string(node.root_path ~ '/' ~ node.original_file_path)) -%}{%- endfor -%}
-  {%- if not paths -%}{{ return({}) }}{%- endif -%}
-  {%- set files = {} -%}
-  {%- for row in run_query(dbt_self_heal.self_heal_seed_file_sql('[' ~ paths | join(', ') ~ ']', 'filename, ')) -%}
-    {%- do files.update({row[0]: [row[1], row[2]]}) -%}
-  {%- endfor -%}
-  {{ return(files) }}
-{% endmacro %}
-
-{% macro duckdb__self_heal_seed_sql(node, file=none) %}
-  {%- set path = node.root_path ~ '/' ~ node.original_file_path -%}
-  {%- set delimiter = node.config.get('delimiter') or ',' -%}
-  {%- set csv_options = "header=true, delim=" ~ dbt_self_heal.self_heal_sql_string(delimiter) -%}
-  {%- set file = dbt_self_heal.self_heal_seed_file(path, delimiter, file) -%}
-  {%- if file.size == 0 -%}
-    {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is empty. "
-        ~ "Restore it (e.g. `git checkout -- " ~ node.original_file_path ~ "`) or add its header and rows, then rerun."}) }}
+  {%- set headers = {} -%}
+  {%- if paths -%}
+    {%- for row in run_query(dbt_self_heal.self_heal_seed_file_sql('[' ~ paths | join(', ') ~ ']', 'filename, ')) -%}
+      {%- do headers.update({row[0]: [row[1], row[2]]}) -%}
+    {%- endfor -%}
   {%- endif -%}
-  {%- set header = file.header -%}
-  {%- set lowered = header | map('lower') | list -%}
-  {%- set quoted = [] -%}
-  {%- for name in header if '"' in name -%}{%- do quoted.append(name) -%}{%- endfor -%}
-  {%- set problem = "its first line has no column names" if header | join('') | trim == ''
-        else "its header repeats a column name (" ~ header | join(', ') ~ "; DuckDB column names ignore case)"
-             if lowered | unique | list | length < lowered | length
-        else "a column name in its header holds a double quote (" ~ quoted | join(', ')
-             ~ "), which `dbt seed` cannot load either (dbt-duckdb quotes column names without escaping them); "
-             ~ "rename the column" if quoted
-        else "it is configured `fast: false` (dbt-duckdb then loads it row by row through agate, which the heal does "
-             ~ "not reproduce); run `dbt seed --select " ~ node.name ~ "` once"
-             if not node.config.get('fast', true)
-        else none -%}
-  {%- if problem -%}
-    {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") cannot be "
-        ~ "loaded: " ~ problem ~ ". Fix it, then rerun."}) }}
-  {%- endif -%}
-
-  {#- dbt looks column_types up by the exact header name (a key `id` does not type a column `ID`). -#}
-  {%- set declared = node.config.get('column_types') or {} -%}
-  {%- set untyped = header | reject('in', declared) | list -%}
-  {%- set inferred = dbt_self_heal.self_heal_infer_seed_types(path, csv_options, header, untyped) if untyped else {} -%}
-
-  {%- set columns = [] -%}
-  {%- for name in header -%}
-    {%- do columns.append((name, declared.get(name) or inferred[name])) -%}
-  {%- endfor -%}
-
-  {%- set problem = dbt_self_heal.self_heal_seed_rejects(path, csv_options, columns) -%}
-  {%- if problem -%}
-    {{ return({'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is malformed: "
-        ~ problem ~ ". Fix that line (or the seed's column_types in its YAML), then rerun."}) }}
-  {%- endif -%}
-
-  {%- set relation = dbt_self_heal.self_heal_relation(node) -%}
-  {#- As dbt's adapter.quote_seed_column: quoted unless the seed sets quote_columns: false (then a name DuckDB cannot
-      take unquoted fails, as `dbt seed` fails). -#}
-  {%- set quote = node.config.get('quote_columns') is not sameas false -%}
-  {%- set ddl -%}
-    create table {{ relation }} (
-      {%- for name, type in columns %}
-      {{ adapter.quote(name) if quote else name }} {{ type }}{{ ',' if not loop.last }}
-      {%- endfor %}
-    )
-  {%- endset -%}
-  {%- set load = "copy " ~ relation ~ " from " ~ dbt_self_heal.self_heal_sql_string(path)
-                 ~ " (format csv, header true, delimiter " ~ dbt_self_heal.self_heal_sql_string(delimiter) ~ ")" -%}
-  {{ return({'sql': [ddl, load], 'error': none, 'columns': columns}) }}
+  {{ return(headers) }}
 {% endmacro %}
 
 {#- Types for columns without column_types, as dbt's agate type tester (dbt_common agate_helper) and dbt-duckdb's
@@ -100,16 +122,19 @@
     Python's strptime '%Y-%m-%d' (a four-digit year) -> DATE; '%Y-%m-%d %H:%M:%S' -> TIMESTAMP; else all ISO 8601
     with a 'T' (isodate) -> TIMESTAMP; true/false in any case -> BOOLEAN; anything else (e.g. '2024/01/15', '24-01-05',
     a column mixing the two timestamp forms) -> VARCHAR. Values are trimmed; '' and 'null' in any case are nulls; a
-    column with no values at all is INTEGER. -#}
-{% macro self_heal_infer_seed_types(path, csv_options, header, column_names) %}
+    column with no values at all is INTEGER. One statement for all `seeds` (as self_heal_seeds_sql keeps them):
+    {index: {column: type}}. -#}
+{% macro self_heal_infer_seed_types(seeds) %}
   {%- set currency = "'؋$ƒ៛¥₡₱£€¢﷼₪₩₭₮₦฿₤₫'" -%}
   {%- set iso = "'\\d{4}(-?\\d{2}-?\\d{2}|-?W\\d{2}(-?\\d)?|-?\\d{3}|-\\d{2})?T\\d{2}(:?\\d{2}(:?\\d{2})?)?([.,]\\d+)?(Z|[+-]\\d{2}(:?\\d{2})?)?'" -%}
-  {%- set sql -%}
-    select
-    {%- for name in column_names %}
+  {%- set selects = [] -%}
+  {%- for seed in seeds if seed.untyped -%}
+    {%- set cases = [] -%}
+    {%- for name in seed.untyped -%}
       {%- set v = "(case when lower(trim(" ~ adapter.quote(name) ~ ")) in ('', 'null') then null else trim("
-                  ~ adapter.quote(name) ~ ") end)" %}
-      {%- set d = "try_cast(replace(trim(regexp_replace(trim(" ~ v ~ ", '%'), '^-', ''), " ~ currency ~ "), ',', '') as double)" %}
+                  ~ adapter.quote(name) ~ ") end)" -%}
+      {%- set d = "try_cast(replace(trim(regexp_replace(trim(" ~ v ~ ", '%'), '^-', ''), " ~ currency ~ "), ',', '') as double)" -%}
+      {%- set case -%}
       case
         when count({{ v }}) = 0 then 'integer'
         when bool_and({{ v }} is null or {{ d }} is not null)
@@ -121,67 +146,87 @@
         when bool_and({{ v }} is null or regexp_full_match({{ v }}, {{ iso }})) then 'timestamp'
         when bool_and({{ v }} is null or lower(replace({{ v }}, ',', '')) in ('true', 'false')) then 'boolean'
         else 'varchar'
-      end{{ ',' if not loop.last }}
-    {%- endfor %}
-    from read_csv({{ dbt_self_heal.self_heal_sql_string(path) }}, {{ csv_options }}, {{ dbt_self_heal.self_heal_varchar_columns(header) }},
-                  auto_detect=false, quote='"', escape='"', ignore_errors=true)
-  {%- endset -%}
-  {%- set row = run_query(sql).rows[0] -%}
+      end
+      {%- endset -%}
+      {%- do cases.append(case) -%}
+    {%- endfor -%}
+    {%- do selects.append("select " ~ seed.i ~ " as seed, concat_ws('|', " ~ cases | join(', ') ~ ") as types\n"
+        ~ "from read_csv(" ~ dbt_self_heal.self_heal_sql_string(seed.path) ~ ", " ~ seed.csv_options ~ ", "
+        ~ dbt_self_heal.self_heal_varchar_columns(seed.header)
+        ~ ", auto_detect=false, quote='\"', escape='\"', ignore_errors=true)") -%}
+  {%- endfor -%}
   {%- set types = {} -%}
-  {%- for name in column_names -%}{%- do types.update({name: row[loop.index0]}) -%}{%- endfor -%}
+  {%- if selects -%}
+    {%- for row in run_query(selects | join('\nunion all\n')) -%}
+      {%- set seed = seeds[row[0] | int] -%}
+      {%- set found = {} -%}
+      {%- for type in row[1].split('|') -%}{%- do found.update({seed.untyped[loop.index0]: type}) -%}{%- endfor -%}
+      {%- do types.update({seed.i: found}) -%}
+    {%- endfor -%}
+  {%- endif -%}
   {{ return(types) }}
 {% endmacro %}
 
-{#- The first line of the CSV that cannot be read with the seed's column types, else the first value a column type
-    cannot hold (the COPY would fail on either), as "line n: ...", or none. -#}
-{% macro self_heal_seed_rejects(path, csv_options, columns) %}
-  {%- set spec = [] -%}
-  {%- set checks = [] -%}
-  {%- set names = [] -%}
-  {%- for name, type in columns -%}
-    {%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": " ~ dbt_self_heal.self_heal_sql_string(type)) -%}
-    {%- do names.append(name) -%}
-    {%- if type | lower not in ['varchar', 'text', 'string'] -%}
-      {%- set v = adapter.quote(name) -%}
-      {%- do checks.append("when " ~ v ~ " <> '' and try_cast(" ~ v ~ " as " ~ type ~ ") is null then "
-          ~ dbt_self_heal.self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
+{#- For each of `seeds` (as self_heal_seeds_sql keeps them), the first line of its CSV that cannot be read with its
+    column types, else the first value a column type cannot hold (the COPY would fail on either), as "line n: ...":
+    {index: problem}, only for seeds that have one. One round trip for all: each seed's previous reject tables go,
+    its typed scan fills new ones, and the last statement reads the first problem of each. DuckDB keeps reject tables
+    in the connection's temp catalog; every name is qualified with it, as an unqualified drop would fall through to a
+    project's own relation of that name. The cast scans skip unreadable lines (ignore_errors): one counts only when
+    its typed scan rejected none, and then it skips none. -#}
+{% macro self_heal_seed_rejects(seeds) %}
+  {%- if not seeds -%}{{ return({}) }}{%- endif -%}
+  {%- set statements = [] -%}
+  {%- set selects = [] -%}
+  {%- for seed in seeds -%}
+    {%- set spec = [] -%}
+    {%- set checks = [] -%}
+    {%- set names = [] -%}
+    {%- for name, type in seed.columns -%}
+      {%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": " ~ dbt_self_heal.self_heal_sql_string(type)) -%}
+      {%- do names.append(name) -%}
+      {%- if type | lower not in ['varchar', 'text', 'string'] -%}
+        {%- set v = adapter.quote(name) -%}
+        {%- do checks.append("when " ~ v ~ " <> '' and try_cast(" ~ v ~ " as " ~ type ~ ") is null then "
+            ~ dbt_self_heal.self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- set file = dbt_self_heal.self_heal_sql_string(seed.path) -%}
+    {%- set rejects, scan = 'self_heal_rejects_' ~ seed.i, 'self_heal_rejects_scan_' ~ seed.i -%}
+    {%- do statements.append("drop table if exists temp." ~ rejects ~ "; drop table if exists temp." ~ scan ~ ";\n"
+        ~ "select count(*) from read_csv(" ~ file ~ ", " ~ seed.csv_options ~ ", columns={" ~ spec | join(', ')
+        ~ "}, auto_detect=false, quote='\"', escape='\"', store_rejects=true, rejects_table='" ~ rejects
+        ~ "', rejects_scan='" ~ scan ~ "')") -%}
+    {%- do selects.append("select " ~ seed.i ~ " as seed, 0 as cast_error, line, error_message as problem from temp." ~ rejects) -%}
+    {%- if checks -%}
+      {%- do selects.append("select " ~ seed.i ~ ", 1, line, problem from (select row_number() over () + 1 as line, case "
+          ~ checks | join(' ') ~ " end as problem from read_csv(" ~ file ~ ", " ~ seed.csv_options ~ ", "
+          ~ dbt_self_heal.self_heal_varchar_columns(names) ~ ", auto_detect=false, quote='\"', escape='\"', "
+          ~ "ignore_errors=true)) where problem is not null") -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set file = dbt_self_heal.self_heal_sql_string(path) -%}
-  {#- One round trip: the previous seed's reject tables go, the typed scan fills new ones, the last statement reads
-      the first reject, else the first value that does not cast. DuckDB keeps reject tables in the connection's temp
-      catalog; every name is qualified with it, as an unqualified drop would fall through to a project's own
-      relation of that name. The cast scan skips unreadable lines (ignore_errors): it only counts when the typed
-      scan rejected none, and then it skips none. -#}
-  {%- set sql -%}
-    drop table if exists temp.self_heal_rejects; drop table if exists temp.self_heal_rejects_scan;
-    select count(*) from read_csv({{ file }}, {{ csv_options }},
-      columns={ {{- spec | join(', ') -}} }, auto_detect=false, quote='"', escape='"',
-      store_rejects=true, rejects_table='self_heal_rejects', rejects_scan='self_heal_rejects_scan');
-    select 0 as cast_error, line, error_message as problem from temp.self_heal_rejects
-    {%- if checks %}
-    union all
-    select 1, line, problem from (
-      select row_number() over () + 1 as line, case {{ checks | join(' ') }} end as problem
-      from read_csv({{ file }}, {{ csv_options }}, {{ dbt_self_heal.self_heal_varchar_columns(names) }},
-                    auto_detect=false, quote='"', escape='"', ignore_errors=true)
-    ) where problem is not null
-    {%- endif %}
-    order by cast_error, line limit 1
-  {%- endset -%}
-  {%- set rows = run_query(sql).rows -%}
-  {%- if rows | length == 0 -%}{{ return(none) }}{%- endif -%}
-  {%- if not rows[0][0] -%}{{ return("line " ~ rows[0][1] ~ ": " ~ rows[0][2]) }}{%- endif -%}
-  {%- set column, type, value = rows[0][2].split('|', 2) -%}
-  {{ return("line " ~ rows[0][1] ~ ": column " ~ column ~ " (" ~ type ~ ") cannot hold the value \"" ~ value ~ "\"") }}
+  {%- set rows = run_query(statements | join(';\n') ~ ";\nselect seed, cast_error, line, problem from (\n"
+        ~ selects | join('\nunion all\n')
+        ~ "\n) qualify row_number() over (partition by seed order by cast_error, line) = 1").rows -%}
+  {%- set problems = {} -%}
+  {%- for row in rows -%}
+    {%- if not row[1] -%}
+      {%- do problems.update({row[0] | int: "line " ~ row[2] ~ ": " ~ row[3]}) -%}
+    {%- else -%}
+      {%- set column, type, value = row[3].split('|', 2) -%}
+      {%- do problems.update({row[0] | int: "line " ~ row[2] ~ ": column " ~ column ~ " (" ~ type
+          ~ ") cannot hold the value \"" ~ value ~ "\""}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(problems) }}
 {% endmacro %}
 
-{#- The CSV's size and column names from its first line, read without DuckDB's dialect sniffer (which fails on ragged files)
+{#- The CSV's size and column names from its first line (`row`: [size, first line] as self_heal_seed_file_sql reads
+    them), read without DuckDB's dialect sniffer (which fails on ragged files)
     and split as Python's csv reader (agate) splits it: a field that starts with '"' is quoted ('""' inside is a
     quote, the delimiter inside is text); surrounding spaces stay (`id, name` has a column " name"); a UTF-8 byte
     order mark is dropped, as dbt's seed reader drops it. -#}
-{% macro self_heal_seed_file(path, delimiter, read=none) %}
-  {%- set row = read or run_query(dbt_self_heal.self_heal_seed_file_sql(dbt_self_heal.self_heal_sql_string(path))).rows[0] -%}
+{% macro self_heal_seed_file(row, delimiter) %}
   {%- set first = row[1] -%}
   {{ return({'size': row[0], 'header': first.split(delimiter) if '"' not in first
                                     else dbt_self_heal.self_heal_split_quoted(first, delimiter)}) }}

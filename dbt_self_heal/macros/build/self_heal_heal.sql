@@ -48,16 +48,10 @@
   {%- set problems = foreign_keys.problems + dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
                      + (dbt_self_heal.self_heal_check_sources(missing, unsure_sources) if graph.sources else [])
                      + (dbt_self_heal.self_heal_check_between(missing, needs) if needs.between else []) -%}
-  {%- set seed_sql = {} -%}
   {%- set seed_nodes = [] -%}
   {%- for uid in plan.seeds if not problems -%}{%- do seed_nodes.append(graph.nodes[uid]) -%}{%- endfor -%}
-  {%- set seed_files = dbt_self_heal.self_heal_seed_files(seed_nodes) if seed_nodes else {} -%}
-  {%- for node in seed_nodes if not problems -%}
-    {%- set uid = node.unique_id -%}
-    {%- set seed = dbt_self_heal.self_heal_seed_sql(node, seed_files.get(node.root_path ~ '/' ~ node.original_file_path)) -%}
-    {%- if seed.error -%}{%- do problems.append(seed.error) -%}{%- endif -%}
-    {%- do seed_sql.update({uid: seed}) -%}
-  {%- endfor -%}
+  {%- set seed_sql = dbt_self_heal.self_heal_seeds_sql(seed_nodes) if seed_nodes else {} -%}
+  {%- for seed in seed_sql.values() if seed.error -%}{%- do problems.append(seed.error) -%}{%- endfor -%}
   {%- if problems -%}
     {#- Nothing was built: the hook fails as a statement, dbt skips the selected nodes and on-run-end records it. -#}
     {%- do run.update({'error': problems | join(' | ')}) -%}
