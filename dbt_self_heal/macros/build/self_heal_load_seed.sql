@@ -11,7 +11,7 @@
     {%- do run_hooks(context['pre_hooks'], inside_transaction=false) -%}
     {%- do run_hooks(context['pre_hooks'], inside_transaction=true) -%}
   {%- endif -%}
-  {%- for sql in statements -%}{%- do run_query(sql) -%}{%- endfor -%}
+  {%- if statements -%}{%- do run_query(statements | join(';\n')) -%}{%- endif -%}{#- the table and its load: one round trip -#}
   {%- do adapter.cache_added(relation) -%}
   {%- if dressed -%}
     {%- do persist_docs(relation, context['model']) -%}
