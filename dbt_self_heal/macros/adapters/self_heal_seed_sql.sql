@@ -64,7 +64,7 @@
                            'header': header, 'declared': declared, 'untyped': header | reject('in', declared) | list}) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set inferred = dbt_self_heal.self_heal_infer_seed_types(ready) -%}
+  {%- set inferred = dbt_self_heal.self_heal_infer_seed_types(ready) if ready | selectattr('untyped') | first is defined else {} -%}
   {%- for seed in ready -%}
     {%- set columns = [] -%}
     {%- for name in seed.header -%}

@@ -8,12 +8,8 @@
     Everything is decided in SQL, so a healthy run compiles this macro and a few one-line ones.
     Returns {'needs': ..., 'check': ..., 'plan': 'recorded'} as self_heal_needed_nodes and self_heal_check would
     (self_heal_full_check returns 'plan': 'computed'), or none when there is no such plan or anything differs:
-    then the full check runs. -#}
-{% macro self_heal_check_recorded(selected, plan_key, settings) %}
-  {%- set record_relation = adapter.get_relation(target.database, settings.state_schema, settings.record_table) -%}
-  {%- set plan_relation = adapter.get_relation(target.database, settings.state_schema, settings.plan_table)
-        if record_relation is not none else none -%}
-  {%- if plan_relation is none -%}{{ return(none) }}{%- endif -%}
+    then the full check runs. The hook calls it only when the record and plan tables exist (it passes them). -#}
+{% macro self_heal_check_recorded(selected, plan_key, record_relation, plan_relation) %}
   {%- set base = dbt_self_heal.self_heal_project_digest() -%}
   {%- set plan_row = plan_relation ~ " where plan_key = '" ~ plan_key ~ "' and digest = '" ~ base ~ "'" -%}
   {#- The dispatch, called directly: a template less to compile. -#}

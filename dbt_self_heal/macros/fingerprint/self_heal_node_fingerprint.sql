@@ -12,21 +12,8 @@
   {%- for key, default in shared.config_view.default_means_absent.items() if key in config and config[key] == default -%}
     {%- do config.pop(key) -%}
   {%- endfor -%}
-  {%- if (node.config.get('contract') or {}).get('enforced') -%}
-    {#- What a contract enforces: column names, types and constraints (descriptions are docs, below). -#}
-    {%- set contract_columns = {} -%}
-    {%- for name, column in (node.get('columns') or {}).items() -%}
-      {%- do contract_columns.update({name: [column.get('data_type'), column.get('constraints'), column.get('quote')]}) -%}
-    {%- endfor -%}
-    {%- do config.update({'contract_columns': contract_columns, 'contract_constraints': node.get('constraints')}) -%}
-  {%- endif -%}
-  {#- Descriptions persisted as comments are part of the relation. -#}
-  {%- set docs = node.config.get('persist_docs') or {} -%}
-  {%- if docs.get('relation') -%}{%- do config.update({'description': node.get('description')}) -%}{%- endif -%}
-  {%- if docs.get('columns') -%}
-    {%- set column_docs = {} -%}
-    {%- for name, column in (node.get('columns') or {}).items() -%}{%- do column_docs.update({name: column.get('description')}) -%}{%- endfor -%}
-    {%- do config.update({'column_docs': column_docs}) -%}
+  {%- if (node.config.get('contract') or {}).get('enforced') or node.config.get('persist_docs') -%}
+    {%- do config.update(dbt_self_heal.self_heal_fingerprint_contract_and_docs(node)) -%}
   {%- endif -%}
   {#- The code a node runs: its own, its hooks' and the macros it calls (what they read counts too). -#}
   {%- set texts = [node.get('raw_code') or ''] -%}
@@ -41,16 +28,8 @@
   {%- set kind = node.config.materialized -%}
   {%- if kind not in shared.materializations -%}
     {%- set found = index.materializations.get(kind) -%}
-    {%- set entry = none -%}
-    {%- if found is not none and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] -%}
-      {%- set entry = {'macros': {found.unique_id: local_md5(found.macro_sql)}, 'texts': [found.macro_sql]} -%}
-      {%- for uid in dbt_self_heal.self_heal_node_macros(found, manifest, memo) -%}
-        {%- do entry.macros.update({uid: local_md5(manifest.macros[uid].macro_sql)}) -%}
-        {%- do entry.texts.append(manifest.macros[uid].macro_sql) -%}
-      {%- endfor -%}
-      {%- do entry.update({'reads': dbt_self_heal.self_heal_reads(entry.texts | join('\n'))}) -%}
-    {%- endif -%}
-    {%- do shared.materializations.update({kind: entry}) -%}
+    {%- do shared.materializations.update({kind: dbt_self_heal.self_heal_materialization_code(found, manifest, memo)
+          if found is not none and found.package_name not in ['dbt', 'dbt_' ~ adapter.type()] else none}) -%}
   {%- endif -%}
   {%- set materialization = shared.materializations[kind] -%}
   {%- if materialization is not none -%}
@@ -99,4 +78,38 @@
       'empty': flags.EMPTY is true,
   } -%}
   {{ return({'fingerprint': local_md5(tojson(parts, sort_keys=true)), 'parts': parts}) }}
+{% endmacro %}
+
+{#- What a node's enforced contract and persisted docs add to its fingerprinted config (self_heal_node_fingerprint). -#}
+{% macro self_heal_fingerprint_contract_and_docs(node) %}
+  {%- set extras = {} -%}
+  {%- if (node.config.get('contract') or {}).get('enforced') -%}
+    {#- What a contract enforces: column names, types and constraints (descriptions are docs, below). -#}
+    {%- set contract_columns = {} -%}
+    {%- for name, column in (node.get('columns') or {}).items() -%}
+      {%- do contract_columns.update({name: [column.get('data_type'), column.get('constraints'), column.get('quote')]}) -%}
+    {%- endfor -%}
+    {%- do extras.update({'contract_columns': contract_columns, 'contract_constraints': node.get('constraints')}) -%}
+  {%- endif -%}
+  {#- Descriptions persisted as comments are part of the relation. -#}
+  {%- set docs = node.config.get('persist_docs') or {} -%}
+  {%- if docs.get('relation') -%}{%- do extras.update({'description': node.get('description')}) -%}{%- endif -%}
+  {%- if docs.get('columns') -%}
+    {%- set column_docs = {} -%}
+    {%- for name, column in (node.get('columns') or {}).items() -%}{%- do column_docs.update({name: column.get('description')}) -%}{%- endfor -%}
+    {%- do extras.update({'column_docs': column_docs}) -%}
+  {%- endif -%}
+  {{ return(extras) }}
+{% endmacro %}
+
+{#- A materialization the project or a package defines is code that builds the node: its macro and the macros it
+    calls, with what they read (self_heal_node_fingerprint keeps one per materialization name). -#}
+{% macro self_heal_materialization_code(found, manifest, memo) %}
+  {%- set entry = {'macros': {found.unique_id: local_md5(found.macro_sql)}, 'texts': [found.macro_sql]} -%}
+  {%- for uid in dbt_self_heal.self_heal_node_macros(found, manifest, memo) -%}
+    {%- do entry.macros.update({uid: local_md5(manifest.macros[uid].macro_sql)}) -%}
+    {%- do entry.texts.append(manifest.macros[uid].macro_sql) -%}
+  {%- endfor -%}
+  {%- do entry.update({'reads': dbt_self_heal.self_heal_reads(entry.texts | join('\n'))}) -%}
+  {{ return(entry) }}
 {% endmacro %}

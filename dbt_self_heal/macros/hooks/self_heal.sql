@@ -35,7 +35,12 @@
   {#- A healthy run like the last one (same project digest, dbt version, command and selection) reads what that run
       needed; any other run walks the graph. -#}
   {%- set plan_key = local_md5(dbt_version ~ '|' ~ flags.WHICH ~ '|' ~ selected | sort | join(',')) -%}
-  {%- set found = dbt_self_heal.self_heal_check_recorded(selected, plan_key, settings)
+  {#- Only a workspace with records can have a recorded plan (a new one compiles none of the fast path). -#}
+  {%- set record_relation = adapter.get_relation(target.database, settings.state_schema, settings.record_table) -%}
+  {%- set plan_relation = adapter.get_relation(target.database, settings.state_schema, settings.plan_table)
+        if record_relation is not none else none -%}
+  {%- set found = (dbt_self_heal.self_heal_check_recorded(selected, plan_key, record_relation, plan_relation)
+                   if plan_relation is not none else none)
         or dbt_self_heal.self_heal_full_check(settings, selected, readers, plan_key, check_started) -%}
   {%- if 'sql' in found -%}{{ return(found.sql) }}{%- endif -%}
   {%- set needs, check = found.needs, found.check -%}

@@ -8,23 +8,11 @@
       {%- do column.update({'data_type': api.Column.translate_type(column.data_type)}) -%}
     {%- endfor -%}
   {%- endif -%}
-  {#- As dbt's compiler does: a foreign key's `to: ref(...)` / `source(...)` becomes the relation's name.
-      dbt 1.9-1.12 (checked 1.9.11, 1.11.16, 1.12.6) do it with manifest.find_node_from_ref_or_source; dbt 1.8.10 has
-      no such method and its compiler leaves `to` as written (dbt-duckdb then renders `references ref('x') (...)`,
-      which fails): the heal leaves it as written too, so it fails exactly as `dbt build` does there. -#}
-  {%- set constraint_lists = [model.get('constraints', [])] -%}
-  {%- for column in model.get('columns', {}).values() -%}{%- do constraint_lists.append(column.get('constraints', [])) -%}{%- endfor -%}
-  {%- if engine.manifest.find_node_from_ref_or_source is not defined -%}{%- set constraint_lists = [] -%}{%- endif -%}
-  {%- for constraints in constraint_lists -%}
-    {%- for constraint in constraints if constraint.get('type') == 'foreign_key' and constraint.get('to') -%}
-      {%- set target_node = engine.manifest.find_node_from_ref_or_source(constraint.to) -%}
-      {%- if target_node is none -%}
-        {{ exceptions.raise_compiler_error("Model '" ~ node.unique_id ~ "': the foreign key target " ~ constraint.to
-            ~ " matches no node") }}
-      {%- endif -%}
-      {%- do constraint.update({'to': api.Relation.create_from(engine.config, target_node) | string}) -%}
-    {%- endfor -%}
-  {%- endfor -%}
+  {#- As dbt's compiler does: a foreign key's `to: ref(...)` / `source(...)` becomes the relation's name
+      (self_heal_resolve_foreign_keys; most nodes have no constraints and skip it). -#}
+  {%- if model.get('constraints') or model.get('columns', {}).values() | selectattr('constraints') | first is defined -%}
+    {%- do dbt_self_heal.self_heal_resolve_foreign_keys(node, model, engine) -%}
+  {%- endif -%}
   {%- if frame.sql is not none -%}
     {%- do model.update({'compiled_code': frame.sql, 'compiled_sql': frame.sql, 'compiled': true,
                          'extra_ctes_injected': true}) -%}
@@ -64,15 +52,8 @@
       node's own package before the root project); names swapped in for one are put back for the next. -#}
   {%- set swapped = engine.setdefault('package_macro_names', {}) -%}
   {%- for name in swapped -%}{%- do values.update({name: engine.hook_values.get(name)}) -%}{%- endfor -%}
-  {%- set package = node.package_name -%}
-  {%- if package != engine.config.project_name and context.get(package) is mapping -%}
-    {%- for name, macro in context[package].items() -%}
-      {%- if name not in swapped -%}
-        {%- do swapped.update({name: true}) -%}
-        {%- if name not in engine.hook_values -%}{%- do engine.hook_values.update({name: context.get(name)}) -%}{%- endif -%}
-      {%- endif -%}
-      {%- do values.update({name: macro}) -%}
-    {%- endfor -%}
+  {%- if node.package_name != engine.config.project_name and context.get(node.package_name) is mapping -%}
+    {%- do dbt_self_heal.self_heal_package_macro_values(node.package_name, swapped, values, engine) -%}
   {%- endif -%}
   {#- selected_resources: what this run builds, the heal's plan included (dbt-duckdb replaces a table that a foreign
       key references only when the referencing model is rebuilt in the same run). -#}
@@ -97,4 +78,37 @@
       'load_agate_table': dbt_self_heal.self_heal_load_agate_table,
   }) -%}
   {{ return(values) }}
+{% endmacro %}
+
+{#- A foreign key's `to: ref(...)` / `source(...)` in the model dict becomes the relation's name, as dbt's compiler
+    does it. dbt 1.9-1.12 (checked 1.9.11, 1.11.16, 1.12.6) do it with manifest.find_node_from_ref_or_source; dbt
+    1.8.10 has no such method and its compiler leaves `to` as written (dbt-duckdb then renders `references ref('x')
+    (...)`, which fails): the heal leaves it as written too, so it fails exactly as `dbt build` does there. -#}
+{% macro self_heal_resolve_foreign_keys(node, model, engine) %}
+  {%- set constraint_lists = [model.get('constraints', [])] -%}
+  {%- for column in model.get('columns', {}).values() -%}{%- do constraint_lists.append(column.get('constraints', [])) -%}{%- endfor -%}
+  {%- if engine.manifest.find_node_from_ref_or_source is not defined -%}{%- set constraint_lists = [] -%}{%- endif -%}
+  {%- for constraints in constraint_lists -%}
+    {%- for constraint in constraints if constraint.get('type') == 'foreign_key' and constraint.get('to') -%}
+      {%- set target_node = engine.manifest.find_node_from_ref_or_source(constraint.to) -%}
+      {%- if target_node is none -%}
+        {{ exceptions.raise_compiler_error("Model '" ~ node.unique_id ~ "': the foreign key target " ~ constraint.to
+            ~ " matches no node") }}
+      {%- endif -%}
+      {%- do constraint.update({'to': api.Relation.create_from(engine.config, target_node) | string}) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+{% endmacro %}
+
+{#- A node of another package sees that package's macros first, unqualified (dbt's MacroNamespace puts the node's
+    own package before the root project): they go into `values`; `swapped` remembers the names, so that the next
+    node gets the hook's own back. -#}
+{% macro self_heal_package_macro_values(package, swapped, values, engine) %}
+  {%- for name, macro in context[package].items() -%}
+    {%- if name not in swapped -%}
+      {%- do swapped.update({name: true}) -%}
+      {%- if name not in engine.hook_values -%}{%- do engine.hook_values.update({name: context.get(name)}) -%}{%- endif -%}
+    {%- endif -%}
+    {%- do values.update({name: macro}) -%}
+  {%- endfor -%}
 {% endmacro %}
