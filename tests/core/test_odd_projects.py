@@ -185,6 +185,39 @@ def test_seeds_are_typed_and_named_as_agate_reads_them(tmp_path: Path) -> None:
     assert columns["main.quoted_header"] == [("a,b", "INTEGER"), ("c", "INTEGER")]
 
 
+def test_seeds_of_every_shape_are_checked_and_loaded_together(tmp_path: Path) -> None:
+    """The heal checks all its seeds in one batch (headers, inferred types, typed reads): a header-only file, another
+    delimiter, column_types for some columns only, quote_columns off and a 60-column file load in the same heal as
+    plain dbt loads them."""
+    project = make_project(tmp_path / "p", {
+        "seeds/header_only.csv": "a,b\n",
+        "seeds/semi.csv": "x;y\n1;hello\n2;world\n",
+        "seeds/partial.csv": "id,amount,label\n1,2.5,a\n2,3,b\n",
+        "seeds/noquote.csv": "k,v\n1,2\n",
+        "seeds/wide.csv": ",".join(f"c{i}" for i in range(60)) + "\n" + ",".join(str(i) for i in range(60)) + "\n",
+        "seeds/_seeds.yml": """\
+            version: 2
+            seeds:
+              - name: semi
+                config: {delimiter: ';'}
+              - name: partial
+                config: {column_types: {amount: 'decimal(10,2)'}}
+              - name: noquote
+                config: {quote_columns: false}
+            """,
+        "models/leaf.sql": """\
+            select 1 as x from {{ ref('header_only') }}, {{ ref('semi') }}, {{ ref('partial') }},
+              {{ ref('noquote') }}, {{ ref('wide') }}
+            """,
+    })
+    healed, built = heal_and_build(project, tmp_path, "leaf")
+    assert_healed_like_built(healed, built)
+    columns = {name: [c[:2] for c in entry["columns"]] for name, entry in catalog(healed).items()}
+    assert columns["main.partial"] == [("id", "INTEGER"), ("amount", "DECIMAL(10,2)"), ("label", "VARCHAR")]
+    assert columns["main.semi"] == [("x", "INTEGER"), ("y", "VARCHAR")]
+    assert len(columns["main.wide"]) == 60
+
+
 def test_a_seed_dbt_cannot_load_is_refused_naming_line_and_value(tmp_path: Path, db: Path) -> None:
     """agate reads '$5' as a number, so `dbt seed` types the column INTEGER and then fails to load it; the heal
     fails too, before building anything, and says where."""
