@@ -25,8 +25,8 @@
     {%- for path in dbt_self_heal.self_heal_node_files(graph.nodes[uid]).values() -%}{%- do paths.update({path: true}) -%}{%- endfor -%}
   {%- endfor -%}
   {#- The records of what dbt is about to build (`selected`) are marked unfinished in the same round trip. -#}
-  {%- set marked = dbt_self_heal.self_heal_built_keys(selected) -%}
-  {%- set mark = dbt_self_heal.self_heal_unfinished_sql(selected, record_exists, keys=marked) -%}
+  {%- set marked = dbt_self_heal.self_heal_built_keys(selected) if record_exists else [] -%}
+  {%- set mark = dbt_self_heal.self_heal_unfinished_sql(selected, record_exists, keys=marked) if marked else '' -%}
   {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, paths | list, mark) -%}
   {%- set base = dbt_self_heal.self_heal_project_digest() -%}
   {%- set result = dbt_self_heal.self_heal_check_found(needed, keys, found,
@@ -36,7 +36,18 @@
   {#- Fast path: nothing in the project, its vars, env vars or covered files changed since every needed relation
       was last found fresh (or built), so their recorded fingerprints are current. -#}
   {%- if result.verified -%}{{ return(result) }}{%- endif -%}
-  {#- What is wrong, relation by relation (the kinds as in self_heal_check_found). -#}
+  {#- A new workspace has none of them: all missing, nothing else to look at. -#}
+  {%- if found.relations -%}
+    {%- do dbt_self_heal.self_heal_classify_found(result, needed, keys, found) -%}
+  {%- else -%}
+    {%- do result.missing.extend(needed) -%}
+  {%- endif -%}
+  {{ return(dbt_self_heal.self_heal_check_fingerprints(result, needed, keys, found)) }}
+{% endmacro %}
+
+{#- What is wrong with the needed relations that exist, relation by relation (self_heal_check; the kinds as in
+    self_heal_check_found): fills result.missing, wrong_kind (with reasons), unrecorded and foreign_kinds. -#}
+{% macro self_heal_classify_found(result, needed, keys, found) %}
   {%- set kinds = {'view': 'view', 'table': 'table', 'incremental': 'table', 'seed': 'table', 'snapshot': 'table'} -%}
   {%- for uid in needed -%}
     {%- set node = graph.nodes[uid] -%}
@@ -59,5 +70,4 @@
       {%- do result.unrecorded.append(uid) -%}
     {%- endif -%}
   {%- endfor -%}
-  {{ return(dbt_self_heal.self_heal_check_fingerprints(result, needed, keys, found)) }}
 {% endmacro %}

@@ -11,12 +11,7 @@
     {%- if node -%}
       {%- do roots.extend(node.depends_on.get('nodes', [])) -%}
     {%- elif uid.startswith('unit_test.') -%}
-      {#- Unit tests are not in `graph`; the manifest names the model (and version) each one tests, whose parents
-          are the test's inputs. -#}
-      {%- set unit_test = dbt_self_heal.self_heal_dbt_unit_test(uid) -%}
-      {%- for tested in (unit_test.depends_on.nodes if unit_test else []) if tested in graph.nodes -%}
-        {%- do roots.extend(graph.nodes[tested].depends_on.get('nodes', [])) -%}
-      {%- endfor -%}
+      {%- do roots.extend(dbt_self_heal.self_heal_unit_test_roots(uid)) -%}
     {%- endif -%}
   {%- endfor -%}
 
@@ -83,4 +78,15 @@
   {%- for uid in needed if uid in downstream -%}{%- do between.append(uid) -%}{%- endfor -%}
   {{ return({'needed': needed, 'deferred': deferred, 'file_readers': file_readers, 'between': between,
              'selected': selected, 'collisions': collisions, 'required': required}) }}
+{% endmacro %}
+
+{#- Unit tests are not in `graph`; the manifest names the model (and version) each one tests, whose parents are the
+    test's inputs (self_heal_needed_nodes). -#}
+{% macro self_heal_unit_test_roots(uid) %}
+  {%- set roots = [] -%}
+  {%- set unit_test = dbt_self_heal.self_heal_dbt_unit_test(uid) -%}
+  {%- for tested in (unit_test.depends_on.nodes if unit_test else []) if tested in graph.nodes -%}
+    {%- do roots.extend(graph.nodes[tested].depends_on.get('nodes', [])) -%}
+  {%- endfor -%}
+  {{ return(roots) }}
 {% endmacro %}

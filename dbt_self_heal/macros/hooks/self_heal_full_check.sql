@@ -7,17 +7,7 @@
                                                                   settings.record_table | lower: settings.state_schema | lower,
                                                                   settings.plan_table | lower: settings.state_schema | lower}) -%}
   {%- if needs.collisions -%}
-    {%- set problems = [] -%}
-    {%- for uid in needs.collisions -%}
-      {%- set node = graph.nodes[uid] -%}
-      {%- set state = node.alias | lower == settings.state_table | lower -%}
-      {%- set name = "self_heal_state_table" if state else "self_heal_record_table" -%}
-      {%- do problems.append(node.resource_type ~ " " ~ node.name ~ " builds " ~ node.schema ~ "." ~ node.alias
-          ~ ", the table where self_heal keeps its " ~ ("state" if state else "records")
-          ~ ": give self_heal another one with var " ~ name ~ " (e.g. --vars '{" ~ name ~ ": " ~ node.alias
-          ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
-    {%- endfor -%}
-    {{ return({'sql': dbt_self_heal.self_heal_refuse_run(problems, check_started)}) }}
+    {{ return({'sql': dbt_self_heal.self_heal_refuse_collisions(needs.collisions, settings, check_started)}) }}
   {%- endif -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
   {%- if check.unrecorded -%}{%- do dbt_self_heal.self_heal_compare_unrecorded(check, settings) -%}{%- endif -%}
@@ -42,4 +32,19 @@
     {%- do dbt_self_heal.self_heal_record_plan(plan_key, check, needs) -%}
   {%- endif -%}
   {{ return({'needs': needs, 'check': check, 'plan': 'computed'}) }}
+{% endmacro %}
+
+{#- A seed or model that builds the state or record table: the run is refused, saying which var moves the table. -#}
+{% macro self_heal_refuse_collisions(collisions, settings, check_started) %}
+  {%- set problems = [] -%}
+  {%- for uid in collisions -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- set state = node.alias | lower == settings.state_table | lower -%}
+    {%- set name = "self_heal_state_table" if state else "self_heal_record_table" -%}
+    {%- do problems.append(node.resource_type ~ " " ~ node.name ~ " builds " ~ node.schema ~ "." ~ node.alias
+        ~ ", the table where self_heal keeps its " ~ ("state" if state else "records")
+        ~ ": give self_heal another one with var " ~ name ~ " (e.g. --vars '{" ~ name ~ ": " ~ node.alias
+        ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
+  {%- endfor -%}
+  {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
 {% endmacro %}

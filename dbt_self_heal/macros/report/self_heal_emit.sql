@@ -2,7 +2,9 @@
 {% macro self_heal_emit(event, message=none) %}
   {%- set payload = {'event': event.pop('event')} -%}
   {%- do payload.update(event) -%}
-  {%- do payload.update({'invocation_id': invocation_id, 'emitted_at': dbt_self_heal.self_heal_now()}) -%}
+  {#- self_heal_now, inline: every event of a heal passes here (dbt calls each macro through a fresh module). -#}
+  {%- do payload.update({'invocation_id': invocation_id,
+                         'emitted_at': modules.datetime.datetime.now(modules.pytz.utc).isoformat(timespec='milliseconds')}) -%}
   {#- A heal's start (its state row is written next) and the status operation name the state and record tables. -#}
   {%- if payload.event in ['heal_start', 'status'] -%}{%- do payload.update(dbt_self_heal.self_heal_table_refs()) -%}{%- endif -%}
   {%- if message -%}
