@@ -36,26 +36,12 @@
           dbt_self_heal.self_heal_sql_string(path))).rows[0], delimiter) -%}
     {%- set header = file.header -%}
     {%- set lowered = header | map('lower') | list -%}
-    {%- set quoted = [] -%}
-    {%- for name in header if '"' in name -%}{%- do quoted.append(name) -%}{%- endfor -%}
-    {%- set problem = none if file.size == 0
-          else "its first line has no column names" if header | join('') | trim == ''
-          else "its header repeats a column name (" ~ header | join(', ') ~ "; DuckDB column names ignore case)"
-               if lowered | unique | list | length < lowered | length
-          else "a column name in its header holds a double quote (" ~ quoted | join(', ')
-               ~ "), which `dbt seed` cannot load either (dbt-duckdb quotes column names without escaping them); "
-               ~ "rename the column" if quoted
-          else "it is configured `fast: false` (dbt-duckdb then loads it row by row through agate, which the heal "
-               ~ "does not reproduce); run `dbt seed --select " ~ node.name ~ "` once"
-               if not node.config.get('fast', true)
-          else none -%}
-    {%- if file.size == 0 -%}
-      {%- do seeds.update({node.unique_id: {'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed "
-          ~ node.name ~ ") is empty. Restore it (e.g. `git checkout -- " ~ node.original_file_path
-          ~ "`) or add its header and rows, then rerun."}}) -%}
-    {%- elif problem -%}
-      {%- do seeds.update({node.unique_id: {'sql': [], 'error': "Seed file " ~ node.original_file_path ~ " (seed "
-          ~ node.name ~ ") cannot be loaded: " ~ problem ~ ". Fix it, then rerun."}}) -%}
+    {#- A loadable header (most are) is told in one test; what is wrong with another, in a macro of its own. -#}
+    {%- set error = none if file.size and header | join('') | trim and lowered | unique | list | length == lowered | length
+          and '"' not in header | join('') and node.config.get('fast', true)
+          else dbt_self_heal.self_heal_seed_header_error(node, file, lowered) -%}
+    {%- if error -%}
+      {%- do seeds.update({node.unique_id: {'sql': [], 'error': error}}) -%}
     {%- else -%}
       {#- dbt looks column_types up by the exact header name (a key `id` does not type a column `ID`). -#}
       {%- set declared = node.config.get('column_types') or {} -%}
@@ -263,4 +249,28 @@
   {%- set spec = [] -%}
   {%- for name in names -%}{%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": 'varchar'") -%}{%- endfor -%}
   {{ return("columns={" ~ spec | join(', ') ~ "}") }}
+{% endmacro %}
+
+{#- Why a seed's file cannot be loaded as `dbt seed` loads it (empty, no or repeated column names, a double quote in
+    one, `fast: false`), as the refusal says it, or none (self_heal_seeds_sql). -#}
+{% macro self_heal_seed_header_error(node, file, lowered) %}
+  {%- set header = file.header -%}
+  {%- if file.size == 0 -%}
+    {{ return("Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") is empty. Restore it (e.g. `git checkout -- "
+        ~ node.original_file_path ~ "`) or add its header and rows, then rerun.") }}
+  {%- endif -%}
+  {%- set quoted = [] -%}
+  {%- for name in header if '"' in name -%}{%- do quoted.append(name) -%}{%- endfor -%}
+  {%- set problem = "its first line has no column names" if header | join('') | trim == ''
+        else "its header repeats a column name (" ~ header | join(', ') ~ "; DuckDB column names ignore case)"
+             if lowered | unique | list | length < lowered | length
+        else "a column name in its header holds a double quote (" ~ quoted | join(', ')
+             ~ "), which `dbt seed` cannot load either (dbt-duckdb quotes column names without escaping them); "
+             ~ "rename the column" if quoted
+        else "it is configured `fast: false` (dbt-duckdb then loads it row by row through agate, which the heal "
+             ~ "does not reproduce); run `dbt seed --select " ~ node.name ~ "` once"
+             if not node.config.get('fast', true)
+        else none -%}
+  {{ return("Seed file " ~ node.original_file_path ~ " (seed " ~ node.name ~ ") cannot be loaded: " ~ problem
+      ~ ". Fix it, then rerun." if problem else none) }}
 {% endmacro %}

@@ -6,13 +6,8 @@
 {% macro self_heal_heal(needs, check, plan, readers, check_started) %}
   {#- Tables outside the plan whose foreign keys reference a table it replaces: rebuilt with it, or refused. A heal
       that only creates what is missing replaces nothing (and compiles none of these checks: so below). -#}
-  {%- set replaces = plan.rebuild | reject('in', check.missing) | list -%}
-  {%- set foreign_keys = dbt_self_heal.self_heal_foreign_keys(plan.rebuild, check) if replaces else {'add': [], 'problems': []} -%}
-  {%- if foreign_keys.add -%}
-    {%- set order = dbt_self_heal.self_heal_build_order(plan.rebuild + foreign_keys.add) -%}
-    {%- do plan.update({'seeds': order.seeds, 'models': order.models, 'rebuild': order.seeds + order.models,
-                        'stale': dbt_self_heal.self_heal_stale_list(check, order.seeds + order.models)}) -%}
-  {%- endif -%}
+  {%- set foreign_keys = dbt_self_heal.self_heal_plan_foreign_keys(plan, check)
+        if plan.rebuild | reject('in', check.missing) | first is defined else {'problems': []} -%}
   {%- set missing = plan.rebuild -%}
   {%- set missing_names = dbt_self_heal.self_heal_names(missing) -%}
   {%- set absent_names = dbt_self_heal.self_heal_names(check.missing) -%}
@@ -81,25 +76,44 @@
     {%- set started = dbt_self_heal.self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
     {%- set node = manifest.nodes[uid] -%}
     {%- set compiled = dbt_self_heal.self_heal_compile(node).sql -%}
-    {#- Unrecorded, with parents rebuilt above: kept (adopted) when its columns are what it builds now. -#}
-    {%- set difference = dbt_self_heal.self_heal_column_difference(graph.nodes[uid], check, compiled)
-          if uid in compare_later else 'planned' -%}
-    {%- if difference -%}
-      {%- if uid in unsure_sources -%}
-        {%- do dbt_self_heal.self_heal_check_compiled_sources(node, compiled, unsure_sources[uid]) -%}
-      {%- endif -%}
-      {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
+    {%- if uid in compare_later or uid in unsure_sources -%}
+      {%- do kept.extend(dbt_self_heal.self_heal_build_or_keep(node, compiled, check, uid in compare_later, unsure_sources.get(uid))) -%}
     {%- else -%}
-      {%- do kept.append(uid) -%}
-      {%- do plan.adopt.append(uid) -%}
+      {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
     {%- endif -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
   {%- if kept -%}
+    {%- do plan.adopt.extend(kept) -%}
     {%- do plan.update({'models': plan.models | reject('in', kept) | list}) -%}
     {%- set missing = missing | reject('in', kept) | list -%}
     {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
   {%- endif -%}
   {%- if dependants -%}{%- do dbt_self_heal.self_heal_restore_dependants(dependants) -%}{%- endif -%}
   {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, plan.adopt)) }}
+{% endmacro %}
+
+{#- Tables outside the plan whose foreign keys reference a table it replaces (self_heal_foreign_keys): added to the
+    plan, in DAG order, when they are derived; returns what cannot be rebuilt ({'problems': [...]}). A heal that only
+    creates what is missing replaces nothing and never calls this. -#}
+{% macro self_heal_plan_foreign_keys(plan, check) %}
+  {%- set foreign_keys = dbt_self_heal.self_heal_foreign_keys(plan.rebuild, check) -%}
+  {%- if foreign_keys.add -%}
+    {%- set order = dbt_self_heal.self_heal_build_order(plan.rebuild + foreign_keys.add) -%}
+    {%- do plan.update({'seeds': order.seeds, 'models': order.models, 'rebuild': order.seeds + order.models,
+                        'stale': dbt_self_heal.self_heal_stale_list(check, order.seeds + order.models)}) -%}
+  {%- endif -%}
+  {{ return(foreign_keys) }}
+{% endmacro %}
+
+{#- One planned model that was found unrecorded (its columns compared once its parents are rebuilt) or that may
+    read a missing source: built, or kept as it is when its columns are what it builds now. Returns [its id] when
+    kept (adopted), else []. -#}
+{% macro self_heal_build_or_keep(node, compiled, check, compare, sources) %}
+  {%- if compare and not dbt_self_heal.self_heal_column_difference(graph.nodes[node.unique_id], check, compiled) -%}
+    {{ return([node.unique_id]) }}
+  {%- endif -%}
+  {%- if sources -%}{%- do dbt_self_heal.self_heal_check_compiled_sources(node, compiled, sources) -%}{%- endif -%}
+  {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
+  {{ return([]) }}
 {% endmacro %}

@@ -17,20 +17,7 @@
     {%- do model.update({'compiled_code': frame.sql, 'compiled_sql': frame.sql, 'compiled': true,
                          'extra_ctes_injected': true}) -%}
   {%- endif -%}
-  {%- set pre_hooks = [] -%}
-  {%- set post_hooks = [] -%}
-  {#- Pre-hooks marked before_begin run first, in place, inside the transaction: dbt's default run_hooks would send
-      a `commit;` before them (dbt-duckdb's drops it; on Postgres it would commit the heal half-way). -#}
-  {%- for hook in node.config.pre_hook if not hook.transaction -%}
-    {%- set before = hook.to_dict(omit_none=true) -%}
-    {%- do before.update({'transaction': true}) -%}
-    {%- do pre_hooks.append(before) -%}
-  {%- endfor -%}
-  {%- for hook in node.config.pre_hook if hook.transaction -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
-  {#- Post-hooks dbt runs after the node's commit (transaction: false, after_commit) run after the heal's commit
-      (self_heal_run_after_commit): inside its one transaction they would see uncommitted work or be refused
-      (CHECKPOINT). Pre-hooks marked before_begin run in place, inside the transaction. -#}
-  {%- for hook in node.config.post_hook if hook.transaction -%}{%- do post_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {%- set hooks = dbt_self_heal.self_heal_node_hooks(node) if node.config.pre_hook or node.config.post_hook else [[], []] -%}
   {%- set config = namespace(get=dbt_self_heal.self_heal_config_get, require=dbt_self_heal.self_heal_config_require, set=dbt_self_heal.self_heal_config_set,
                           meta_get=dbt_self_heal.self_heal_config_meta_get, meta_require=dbt_self_heal.self_heal_config_meta_require,
                           persist_relation_docs=dbt_self_heal.self_heal_config_persist_relation_docs,
@@ -68,8 +55,8 @@
       'var': dbt_self_heal.self_heal_node_var,
       'database': node.database,
       'schema': node.schema,
-      'pre_hooks': pre_hooks,
-      'post_hooks': post_hooks,
+      'pre_hooks': hooks[0],
+      'post_hooks': hooks[1],
       'sql': frame.sql,
       'compiled_code': frame.sql,
       'write': dbt_self_heal.self_heal_noop,
@@ -111,4 +98,23 @@
     {%- endif -%}
     {%- do values.update({name: macro}) -%}
   {%- endfor -%}
+{% endmacro %}
+
+{#- A node's pre- and post-hooks as its context holds them, in the heal's one transaction (self_heal_node_values). -#}
+{% macro self_heal_node_hooks(node) %}
+  {%- set pre_hooks = [] -%}
+  {%- set post_hooks = [] -%}
+  {#- Pre-hooks marked before_begin run first, in place, inside the transaction: dbt's default run_hooks would send
+      a `commit;` before them (dbt-duckdb's drops it; on Postgres it would commit the heal half-way). -#}
+  {%- for hook in node.config.pre_hook if not hook.transaction -%}
+    {%- set before = hook.to_dict(omit_none=true) -%}
+    {%- do before.update({'transaction': true}) -%}
+    {%- do pre_hooks.append(before) -%}
+  {%- endfor -%}
+  {%- for hook in node.config.pre_hook if hook.transaction -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {#- Post-hooks dbt runs after the node's commit (transaction: false, after_commit) run after the heal's commit
+      (self_heal_run_after_commit): inside its one transaction they would see uncommitted work or be refused
+      (CHECKPOINT). Pre-hooks marked before_begin run in place, inside the transaction. -#}
+  {%- for hook in node.config.post_hook if hook.transaction -%}{%- do post_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
+  {{ return([pre_hooks, post_hooks]) }}
 {% endmacro %}
