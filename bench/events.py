@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from bench.proc import Measured
@@ -61,6 +62,36 @@ def hook_seconds(run: Measured) -> float | None:
     if not started or not ends:
         return None
     return (_ts(ends[-1]["info"]["ts"]) - _ts(started[0]["emitted_at"])).total_seconds()
+
+
+_GC_LINE = re.compile(r"^gc_trace: (\S+) full collection .*, ([0-9.]+) s$")
+
+
+def full_collections(run: Measured) -> list[tuple[datetime, datetime]]:
+    """When each full collection of Python's garbage collector ran, for a run under `bench.gc_trace`."""
+    found = []
+    for line in run.lines:
+        match = _GC_LINE.match(line.text.strip())
+        if match:
+            end = _ts(match.group(1))
+            found.append((end - timedelta(seconds=float(match.group(2))), end))
+    return found
+
+
+def hook_gc_seconds(run: Measured) -> float | None:
+    """How much of the warm hook's window (hook_seconds) full garbage collections took: Python collects dbt's whole
+    heap (about 0.07 to 0.1 s here) when allocations cross a threshold, wherever that falls in the run; a change
+    anywhere (the manifest's size, one more macro) moves it in or out of the hook's 0.05 s. None when the run was
+    not traced."""
+    started = [e for e in heal_events(run) if e["event"] == "step" and e["step"] == "check_tables"]
+    ends = [e for e in run.events() if _is_start_hook(e)]
+    if not started or not ends or not any(line.text.startswith("gc_trace: ") for line in run.lines):
+        return None
+    window = (_ts(started[0]["emitted_at"]), _ts(ends[-1]["info"]["ts"]))
+    inside = 0.0
+    for begin, end in full_collections(run):
+        inside += max(0.0, (min(end, window[1]) - max(begin, window[0])).total_seconds())
+    return round(inside, 4)
 
 
 def end_hook_seconds(run: Measured) -> float | None:

@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.gc_trace [--no-gc] -- build --select fct_workforce_snapshot --profiles-dir . ...
 
 Runs dbt's CLI in this process with a `gc.callbacks` hook and prints, on stderr, one line per generation-2
-collection (UTC time as dbt's log lines print it, seconds since start, how long it took) among dbt's own
-output. With `--no-gc` the collector is off,
+collection (when it ended, as an ISO UTC time comparable with dbt's JSON `ts`; seconds since start; how long
+it took) among dbt's own output. `make bench` runs the warm-hook samples through it (bench/events.py,
+`hook_gc_seconds`). With `--no-gc` the collector is off,
 which shows the hook's time without the collections that land in it. Measured here (README, "Benchmarks"): on a
 healthy reference workspace one full collection of dbt's heap (about 0.1 s) falls inside the on-run-start hook; with
 healing off, plain dbt takes the same collection about as far into the run, while its nodes run.
@@ -33,7 +34,7 @@ def main(argv: list[str]) -> int:
             began.append(now)
         elif began:
             at = began.pop()
-            clock = datetime.now(UTC).strftime("%H:%M:%S.%f")[:-3]
+            clock = datetime.now(UTC).isoformat(timespec="milliseconds")  # when it ended, as dbt's JSON `ts`
             sys.stderr.write(f"gc_trace: {clock} full collection {at - started:.3f} s after start, {now - at:.3f} s\n")
             sys.stderr.flush()
 
