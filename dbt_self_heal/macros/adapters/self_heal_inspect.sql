@@ -6,13 +6,13 @@
     are named whichever part comes first (agate warns about every duplicate name, which costs more than the query).
     What differs by adapter is the catalog (self_heal_catalog_sql) and where files are read (self_heal_file_stats). -#}
 {% macro self_heal_inspect(keys, record_relation=none, paths=[], before='') %}
-  {%- set found = {'relations': {}, 'records': {}, 'files': dbt_self_heal.self_heal_file_stats(paths)} -%}
+  {%- set found = {'relations': {}, 'records': {}, 'files': adapter.dispatch('self_heal_file_stats', 'dbt_self_heal')(paths)} -%}
   {%- set parts = [] -%}
   {#- self_heal_sql_string, inline: this runs once per needed relation. -#}
   {%- set wanted = "('" ~ (keys | map('replace', "'", "''") | join("', '")) ~ "')" -%}
   {%- if keys -%}
     {%- do parts.append("select 'relation' as what, relation_key, kind, null as parts, null as built_at, null as files,
-           null as verified from " ~ dbt_self_heal.self_heal_catalog_sql() ~ " as catalog where relation_key in " ~ wanted) -%}
+           null as verified from " ~ adapter.dispatch('self_heal_catalog_sql', 'dbt_self_heal')() ~ " as catalog where relation_key in " ~ wanted) -%}
   {%- endif -%}
   {%- if record_relation is not none and keys -%}
     {%- do parts.append("select 'record', relation, fingerprint, parts, cast(built_at as varchar), files, verified_digest"

@@ -5,7 +5,7 @@
     {unique_id: that}, in the order given; on DuckDB in three round trips whatever their number (headers, the types
     of columns without column_types, then every seed's lines read with their types). -#}
 {% macro self_heal_seed_sql(node) %}
-  {{ return(dbt_self_heal.self_heal_seeds_sql([node])[node.unique_id]) }}
+  {{ return(adapter.dispatch('self_heal_seeds_sql', 'dbt_self_heal')([node])[node.unique_id]) }}
 {% endmacro %}
 
 {% macro self_heal_seeds_sql(nodes) %}
@@ -46,7 +46,7 @@
       {#- dbt looks column_types up by the exact header name (a key `id` does not type a column `ID`). -#}
       {%- set declared = node.config.get('column_types') or {} -%}
       {%- do ready.append({'i': ready | length, 'node': node, 'path': path, 'delimiter': delimiter,
-                           'csv_options': "header=true, delim=" ~ dbt_self_heal.self_heal_sql_string(delimiter),
+                           'csv_options': "header=true, delim='" ~ delimiter | replace("'", "''") ~ "'",
                            'header': header, 'declared': declared, 'untyped': header | reject('in', declared) | list}) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -77,8 +77,8 @@
           {%- endfor %}
         )
       {%- endset -%}
-      {%- set load = "copy " ~ relation ~ " from " ~ dbt_self_heal.self_heal_sql_string(seed.path)
-                     ~ " (format csv, header true, delimiter " ~ dbt_self_heal.self_heal_sql_string(seed.delimiter) ~ ")" -%}
+      {%- set load = "copy " ~ relation ~ " from '" ~ seed.path | replace("'", "''")
+                     ~ "' (format csv, header true, delimiter '" ~ seed.delimiter | replace("'", "''") ~ "')" -%}
       {%- do seeds.update({node.unique_id: {'sql': [ddl, load], 'error': none, 'columns': seed.columns}}) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -90,7 +90,7 @@
 {#- The size and first line of every given seed's CSV, in one round trip: {path: [size, first line]}. -#}
 {% macro self_heal_seed_headers(nodes) %}
   {%- set paths = [] -%}
-  {%- for node in nodes -%}{%- do paths.append(dbt_self_heal.self_heal_sql_string(node.root_path ~ '/' ~ node.original_file_path)) -%}{%- endfor -%}
+  {%- for node in nodes -%}{%- do paths.append("'" ~ (node.root_path ~ '/' ~ node.original_file_path) | replace("'", "''") ~ "'") -%}{%- endfor -%}
   {%- set headers = {} -%}
   {%- if paths -%}
     {%- for row in run_query(dbt_self_heal.self_heal_seed_file_sql('[' ~ paths | join(', ') ~ ']', 'filename, ')) -%}
@@ -169,12 +169,13 @@
     {%- set checks = [] -%}
     {%- set names = [] -%}
     {%- for name, type in seed.columns -%}
-      {%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": " ~ dbt_self_heal.self_heal_sql_string(type)) -%}
+      {#- self_heal_sql_string, inline (once per column of every seed). -#}
+      {%- do spec.append("'" ~ name | replace("'", "''") ~ "': '" ~ type | replace("'", "''") ~ "'") -%}
       {%- do names.append(name) -%}
       {%- if type | lower not in ['varchar', 'text', 'string'] -%}
         {%- set v = adapter.quote(name) -%}
         {%- do checks.append("when " ~ v ~ " <> '' and try_cast(" ~ v ~ " as " ~ type ~ ") is null then "
-            ~ dbt_self_heal.self_heal_sql_string(name ~ "|" ~ type) ~ " || '|' || " ~ v) -%}
+            ~ "'" ~ (name ~ "|" ~ type) | replace("'", "''") ~ "' || '|' || " ~ v) -%}
       {%- endif -%}
     {%- endfor -%}
     {%- set file = dbt_self_heal.self_heal_sql_string(seed.path) -%}
@@ -246,9 +247,7 @@
 {% endmacro %}
 
 {% macro self_heal_varchar_columns(names) %}
-  {%- set spec = [] -%}
-  {%- for name in names -%}{%- do spec.append(dbt_self_heal.self_heal_sql_string(name) ~ ": 'varchar'") -%}{%- endfor -%}
-  {{ return("columns={" ~ spec | join(', ') ~ "}") }}
+  {{ return("columns={'" ~ names | map('string') | map('replace', "'", "''") | join("': 'varchar', '") ~ "': 'varchar'}") }}
 {% endmacro %}
 
 {#- Why a seed's file cannot be loaded as `dbt seed` loads it (empty, no or repeated column names, a double quote in

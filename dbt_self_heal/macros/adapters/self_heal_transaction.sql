@@ -17,7 +17,7 @@
 {% macro postgres__self_heal_lock(settings) %}
   {%- set engine = dbt_self_heal.self_heal_engine() -%}
   {%- if engine.get('locked') -%}{{ return(none) }}{%- endif -%}
-  {%- do dbt_self_heal.self_heal_begin() -%}
+  {%- do adapter.dispatch('self_heal_begin', 'dbt_self_heal')() -%}
   {%- set key = (local_md5(target.database ~ '.' ~ settings.state_schema))[:7] | int(base=16) -%}
   {%- set attempt -%}
     select pg_try_advisory_xact_lock(1399, {{ key }}) as locked,
@@ -104,7 +104,7 @@
 {% endmacro %}
 
 {% macro default__self_heal_commit_attempt() %}
-  {%- do dbt_self_heal.self_heal_begin() -%}
+  {%- do adapter.dispatch('self_heal_begin', 'dbt_self_heal')() -%}
   {%- do dbt_self_heal.self_heal_commit() -%}
 {% endmacro %}
 

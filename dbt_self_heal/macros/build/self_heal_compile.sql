@@ -4,9 +4,16 @@
   {%- set frame = dbt_self_heal.self_heal_enter_node(node) -%}
   {%- set sql = render(dbt_self_heal.self_heal_config_calls(node.raw_code)) -%}
   {%- do dbt_self_heal.self_heal_leave_node() -%}
+  {#- Most nodes ref no ephemeral model: their CTEs are compiled by a macro of its own. -#}
+  {{ return(dbt_self_heal.self_heal_compile_ctes(sql, frame.ctes) if frame.ctes else {'sql': sql, 'pre_injected': sql, 'ctes': []}) }}
+{% endmacro %}
+
+{#- The CTEs of the ephemeral models a node refs (`uids`, in ref order), each compiled in its own context, nested
+    ones first, injected into the node's rendered `sql` (self_heal_compile's result). -#}
+{% macro self_heal_compile_ctes(sql, uids) %}
   {%- set ctes = [] -%}
   {%- set seen = [] -%}
-  {%- for uid in frame.ctes -%}
+  {%- for uid in uids -%}
     {%- set ephemeral = dbt_self_heal.self_heal_engine().manifest.nodes[uid] -%}
     {%- set compiled = dbt_self_heal.self_heal_compile(ephemeral) -%}
     {%- for cte in compiled.ctes if cte.id not in seen -%}

@@ -45,7 +45,7 @@
                      + (dbt_self_heal.self_heal_check_between(missing, needs) if needs.between else []) -%}
   {%- set seed_nodes = [] -%}
   {%- for uid in plan.seeds if not problems -%}{%- do seed_nodes.append(graph.nodes[uid]) -%}{%- endfor -%}
-  {%- set seed_sql = dbt_self_heal.self_heal_seeds_sql(seed_nodes) if seed_nodes else {} -%}
+  {%- set seed_sql = adapter.dispatch('self_heal_seeds_sql', 'dbt_self_heal')(seed_nodes) if seed_nodes else {} -%}
   {%- for seed in seed_sql.values() if seed.error -%}{%- do problems.append(seed.error) -%}{%- endfor -%}
   {%- if problems -%}
     {#- Nothing was built: the hook fails as a statement, dbt skips the selected nodes and on-run-end records it. -#}
@@ -55,16 +55,16 @@
 
   {%- do dbt_self_heal.self_heal_engine().update({'building': (selected_resources | list) + missing}) -%}
   {#- Opening the transaction with a statement that auto-begins makes it dbt's: later statements join it. -#}
-  {%- do dbt_self_heal.self_heal_begin() -%}
+  {%- do adapter.dispatch('self_heal_begin', 'dbt_self_heal')() -%}
   {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
-  {%- set dependants = dbt_self_heal.self_heal_dependants(missing, check) -%}
+  {%- set dependants = adapter.dispatch('self_heal_dependants', 'dbt_self_heal')(missing, check) -%}
   {%- set total = missing | length -%}
   {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
   {%- do dbt_self_heal.self_heal_advance(run, 'load_seeds', dbt_self_heal.self_heal_names(plan.seeds),
                            "Loading seed data (" ~ plan.seeds | length ~ ")..." if plan.seeds else none) -%}
   {%- for uid in plan.seeds -%}
     {%- set started = dbt_self_heal.self_heal_node_started(uid, loop.index, total) -%}
-    {%- do dbt_self_heal.self_heal_build_seed(manifest.nodes[uid], seed_sql[uid], none if uid in check.missing
+    {%- do adapter.dispatch('self_heal_build_seed', 'dbt_self_heal')(manifest.nodes[uid], seed_sql[uid], none if uid in check.missing
           else dbt_self_heal.self_heal_existing_relation(graph.nodes[uid], check)) -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}

@@ -7,7 +7,7 @@
   {%- endfor -%}
   {%- set statements = [] -%}
   {%- for database, schema in schemas -%}
-    {%- set ddl = dbt_self_heal.self_heal_create_schema_sql(database, schema) -%}
+    {%- set ddl = adapter.dispatch('self_heal_create_schema_sql', 'dbt_self_heal')(database, schema) -%}
     {%- if ddl not in statements -%}{%- do statements.append(ddl) -%}{%- endif -%}
   {%- endfor -%}
   {{ return(statements) }}

@@ -13,7 +13,7 @@
   {%- if wanted | length == 0 -%}{{ return(problems) }}{%- endif -%}
   {%- set paths = [] -%}
   {%- for var_name, path, _ in wanted -%}{%- do paths.append(path or '') -%}{%- endfor -%}
-  {%- set counts = dbt_self_heal.self_heal_file_counts(paths) -%}
+  {%- set counts = adapter.dispatch('self_heal_file_counts', 'dbt_self_heal')(paths) -%}
   {%- if counts is none -%}
     {%- for var_name, path, model in wanted -%}
       {%- do problems.append("model " ~ model ~ " declares the input file of var '" ~ var_name ~ "' (meta.self_heal.inputs), "

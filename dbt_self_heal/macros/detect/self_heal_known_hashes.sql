@@ -14,6 +14,6 @@
       {%- do changed.append(path) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if changed -%}{%- do hashes.update(dbt_self_heal.self_heal_file_hashes(changed)) -%}{%- endif -%}
+  {%- if changed -%}{%- do hashes.update(adapter.dispatch('self_heal_file_hashes', 'dbt_self_heal')(changed)) -%}{%- endif -%}
   {{ return(hashes) }}
 {% endmacro %}

@@ -51,7 +51,10 @@
   {%- set plain_target = ['name', 'target_name', 'profile_name', 'schema', 'database', 'type', 'threads'] -%}
   {%- for function, name in reads + dbt_self_heal.self_heal_reads(texts | join('\n')) -%}
     {%- if function == 'var' -%}
-      {%- do vars.update({name: dbt_self_heal.self_heal_jsonable(dbt_self_heal.self_heal_var_for(node, name, none))}) -%}
+      {%- set value = dbt_self_heal.self_heal_var_for(node, name, none) -%}
+      {#- A value JSON holds as it is (most are) is used as it is, without a call. -#}
+      {%- do vars.update({name: value if value is none or value is string or value is number
+                                else dbt_self_heal.self_heal_jsonable(value)}) -%}
     {%- elif function == 'target' -%}
       {%- set value = target.get(name) -%}
       {%- do vars.update({'target.' ~ name: value if name in plain_target or value is none else local_md5(value | string)}) -%}

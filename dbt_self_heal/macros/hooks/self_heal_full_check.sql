@@ -21,6 +21,14 @@
     {%- do dbt_self_heal.self_heal_run_state().update({'check': check}) -%}
     {{ return({'sql': dbt_self_heal.self_heal_heal(needs, check, plan, readers, check_started)}) }}
   {%- endif -%}
+  {%- if (plan and plan.adopt) or check.record_exists -%}{%- do dbt_self_heal.self_heal_settle(needs, check, plan, plan_key) -%}{%- endif -%}
+  {{ return({'needs': needs, 'check': check, 'plan': 'computed'}) }}
+{% endmacro %}
+
+{#- A run with nothing to build (self_heal_full_check): adopt what the plan adopts, then remember that every needed
+    relation is current under this project digest, and the plan, so the next run like it takes the fast path (a heal
+    never compiles this). -#}
+{% macro self_heal_settle(needs, check, plan, plan_key) %}
   {%- if plan and plan.adopt -%}{%- do dbt_self_heal.self_heal_adopt(plan.adopt, check) -%}{%- endif -%}
   {%- if not check.verified and check.record_exists and not check.get('kept') -%}
     {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
@@ -31,7 +39,6 @@
   {%- if check.record_exists and not check.get('kept') and not check.get('held') -%}
     {%- do dbt_self_heal.self_heal_record_plan(plan_key, check, needs) -%}
   {%- endif -%}
-  {{ return({'needs': needs, 'check': check, 'plan': 'computed'}) }}
 {% endmacro %}
 
 {#- A seed or model that builds the state or record table: the run is refused, saying which var moves the table. -#}

@@ -8,5 +8,5 @@
       ~ dbt_self_heal.self_heal_sql_timestamp(started_at) ~ ", " ~ dbt_self_heal.self_heal_sql_string(tojson(missing_names)) ~ ", "
       ~ dbt_self_heal.self_heal_sql_string(tojson(plan)) ~ ", '[]')") -%}
   {%- do adapter.cache_added(relation) -%}
-  {%- do dbt_self_heal.self_heal_commit_attempt() -%}
+  {%- do adapter.dispatch('self_heal_commit_attempt', 'dbt_self_heal')() -%}
 {% endmacro %}

@@ -1,7 +1,7 @@
 {#- The state table: one row per healing attempt (InitializationState of the spec). -#}
 {% macro self_heal_state_ddl() %}
   {%- set relation = dbt_self_heal.self_heal_state_relation() -%}
-  {{ return(dbt_self_heal.self_heal_create_schema_sql(relation.database, relation.schema) ~ ";\n"
+  {{ return(adapter.dispatch('self_heal_create_schema_sql', 'dbt_self_heal')(relation.database, relation.schema) ~ ";\n"
      ~ "create table if not exists " ~ relation ~ " (
     invocation_id varchar primary key,
     dbt_command varchar,
