@@ -14,7 +14,7 @@
   {%- set ctes = [] -%}
   {%- set seen = [] -%}
   {%- for uid in uids -%}
-    {%- set ephemeral = dbt_self_heal.self_heal_engine().manifest.nodes[uid] -%}
+    {%- set ephemeral = context['self_heal__engine_state'].manifest.nodes[uid] -%}
     {%- set compiled = dbt_self_heal.self_heal_compile(ephemeral) -%}
     {%- for cte in compiled.ctes if cte.id not in seen -%}
       {%- do seen.append(cte.id) -%}{%- do ctes.append(cte) -%}

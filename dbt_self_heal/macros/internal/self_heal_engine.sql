@@ -9,7 +9,9 @@
     resolver's `create_relation` (--empty limits, defer) and `api.Relation.create_from` (quoting policy). -#}
 
 {#- The engine shared by the macros below: dbt's manifest and runtime config, reached through the hook's ref
-    resolver, and the stack of nodes being compiled (an ephemeral parent is compiled inside its child). -#}
+    resolver, and the stack of nodes being compiled (an ephemeral parent is compiled inside its child). The macros
+    that only run inside a node (after self_heal_enter_node made it: node values, ref, source, leave) read
+    context['self_heal__engine_state'] directly, as a call per ref costs more than the lookup. -#}
 {% macro self_heal_engine() %}
   {%- if 'self_heal__engine_state' not in context -%}
     {%- set resolver = dbt_self_heal.self_heal_resolver() -%}

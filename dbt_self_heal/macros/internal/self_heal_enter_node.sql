@@ -14,7 +14,7 @@
 
 {#- Leave the innermost node: the context gets the enclosing node's values back, or the hook's own. -#}
 {% macro self_heal_leave_node() %}
-  {%- set engine = dbt_self_heal.self_heal_engine() -%}
+  {%- set engine = context['self_heal__engine_state'] -%}
   {%- do engine.stack.pop() -%}
   {%- if engine.stack -%}
     {%- do context.update(dbt_self_heal.self_heal_node_values(engine.stack[-1])) -%}

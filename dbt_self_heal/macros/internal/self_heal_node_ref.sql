@@ -1,6 +1,6 @@
 {#- ref() as the node's own resolver answers it; an ephemeral parent becomes a CTE the compiler injects. -#}
 {% macro self_heal_node_ref(first, second=none, version=none, v=none) %}
-  {%- set engine = dbt_self_heal.self_heal_engine() -%}
+  {%- set engine = context['self_heal__engine_state'] -%}
   {%- set frame = engine.stack[-1] -%}
   {%- set name = second if second is not none else first -%}
   {%- set package = first if second is not none else none -%}

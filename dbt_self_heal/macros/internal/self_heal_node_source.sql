@@ -1,6 +1,6 @@
 {#- source() as dbt resolves it for the node's package; source quoting ignores project-level quoting (dbt docs). -#}
 {% macro self_heal_node_source(source_name, table_name) %}
-  {%- set engine = dbt_self_heal.self_heal_engine() -%}
+  {%- set engine = context['self_heal__engine_state'] -%}
   {%- set node = engine.stack[-1].node -%}
   {%- set target = engine.manifest.resolve_source(source_name, table_name, engine.config.project_name,
                                                   node.package_name) -%}

@@ -1,5 +1,5 @@
 {% macro self_heal_node_values(frame) %}
-  {%- set engine = dbt_self_heal.self_heal_engine() -%}
+  {%- set engine = context['self_heal__engine_state'] -%}
   {%- set node = frame.node -%}
   {%- set model = node.to_dict(omit_none=true) -%}
   {#- As dbt does for the model variable: contract types aliased to the adapter's type names. -#}
