@@ -17,7 +17,7 @@
         "not healing: --defer reads the relations this run does not build from the --state environment")) }}
   {%- endif -%}
 
-  {%- set check_started = dbt_self_heal.self_heal_now() -%}
+  {%- set check_started = modules.datetime.datetime.now(modules.pytz.utc).isoformat(timespec='milliseconds') -%}{#- self_heal_now, inline -#}
   {%- do dbt_self_heal.self_heal_emit(dbt_self_heal.self_heal_step_event('check_tables', 'started', check_started, [])) -%}
   {#- dbt retry runs the previous command (flags.WHICH is e.g. 'build') and leaves selected_resources empty. -#}
   {%- set retrying = not selected_resources
@@ -56,6 +56,7 @@
                          'plan': found.plan,
                          'deferred': dbt_self_heal.self_heal_names(needs.deferred) if needs.deferred else []},
       "all " ~ needs.needed | length ~ " relations this run needs are present ("
-      ~ dbt_self_heal.self_heal_seconds_since(check_started) ~ "s)" if needs.needed else none) -%}
+      ~ ((modules.datetime.datetime.now(modules.pytz.utc) - modules.datetime.datetime.fromisoformat(check_started))
+         .total_seconds()) | round(3) ~ "s)" if needs.needed else none) -%}
   {{ return('') }}
 {% endmacro %}

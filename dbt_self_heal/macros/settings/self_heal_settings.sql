@@ -22,9 +22,11 @@
       is refused. An adapter joins the list when adapters/ has its dispatched variants and the tests run on it. -#}
   {%- set record_table = var('self_heal_record_table', 'self_heal_fingerprints') -%}
   {%- set adapters, dbt_versions = ['duckdb', 'postgres'], ['1.8', '1.9', '1.10', '1.11', '1.12'] -%}
+  {#- A switch is off when it reads false, 0, no, off, none or empty (any case, spaces around): --vars give strings. -#}
+  {%- set off = ['false', '0', 'no', 'off', 'none', ''] -%}
   {%- do context.update({'self_heal__settings': {
-      'enabled': dbt_self_heal.self_heal_truthy(var('self_heal_enabled', true)),
-      'package_hooks': dbt_self_heal.self_heal_truthy(var('self_heal_package_hooks', true)),
+      'enabled': var('self_heal_enabled', true) | string | trim | lower not in off,
+      'package_hooks': var('self_heal_package_hooks', true) | string | trim | lower not in off,
       'state_schema': state_schema,
       'state_table': var('self_heal_state_table', 'self_heal_state'),
       'record_table': record_table,
