@@ -1,9 +1,6 @@
-{#- Build one planned seed. `seed`: what self_heal_seed_sql prepared for it; `existing`: its relation as it is now,
+{#- self_heal_build_seed, called as adapter.dispatch('self_heal_build_seed', 'dbt_self_heal'):
+    Build one planned seed. `seed`: what self_heal_seed_sql prepared for it; `existing`: its relation as it is now,
     or none when it is missing. -#}
-{% macro self_heal_build_seed(node, seed, existing) %}
-  {{ return(adapter.dispatch('self_heal_build_seed', 'dbt_self_heal')(node, seed, existing)) }}
-{% endmacro %}
-
 {#- A stale seed is reloaded from scratch, so a changed column set needs no --full-refresh. -#}
 {% macro default__self_heal_build_seed(node, seed, existing) %}
   {%- if existing is not none -%}{%- do adapter.drop_relation(existing) -%}{%- endif -%}

@@ -1,13 +1,10 @@
-{#- Views the heal does not rebuild but that depend on relations it replaces. dbt-postgres replaces a table or view
+{#- self_heal_dependants, called as adapter.dispatch('self_heal_dependants', 'dbt_self_heal'):
+    Views the heal does not rebuild but that depend on relations it replaces. dbt-postgres replaces a table or view
     by renaming the old one aside and dropping it with CASCADE (and a seed whose columns change is dropped the same
     way), which silently takes every view built on it along. Their definitions are kept before anything is built
     (self_heal_dependants) and the ones gone afterwards are created again from them, in dependency order, in the
     same transaction (self_heal_restore_dependants): a view that no longer fits fails the heal, naming it.
     DuckDB refuses to drop a relation that a view depends on only where dbt-duckdb would too: nothing to keep. -#}
-{% macro self_heal_dependants(node_ids, check) %}
-  {{ return(adapter.dispatch('self_heal_dependants', 'dbt_self_heal')(node_ids, check)) }}
-{% endmacro %}
-
 {% macro default__self_heal_dependants(node_ids, check) %}{{ return([]) }}{% endmacro %}
 
 {% macro postgres__self_heal_dependants(node_ids, check) %}

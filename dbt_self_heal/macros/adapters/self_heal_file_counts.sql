@@ -1,9 +1,6 @@
-{#- How many files match each path (a glob on DuckDB), in order; none where the database cannot see the client's
+{#- self_heal_file_counts, called as adapter.dispatch('self_heal_file_counts', 'dbt_self_heal'):
+    How many files match each path (a glob on DuckDB), in order; none where the database cannot see the client's
     files (Postgres: the server reads only its own filesystem). -#}
-{% macro self_heal_file_counts(paths) %}
-  {{ return(adapter.dispatch('self_heal_file_counts', 'dbt_self_heal')(paths)) }}
-{% endmacro %}
-
 {% macro default__self_heal_file_counts(paths) %}{{ return(none) }}{% endmacro %}
 
 {% macro duckdb__self_heal_file_counts(paths) %}

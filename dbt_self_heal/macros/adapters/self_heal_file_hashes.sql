@@ -1,9 +1,5 @@
-{#- Content hashes of files (one query), for the files whose size or modification time changed since recorded. -#}
-{% macro self_heal_file_hashes(paths) %}
-  {%- if not paths -%}{{ return({}) }}{%- endif -%}
-  {{ return(adapter.dispatch('self_heal_file_hashes', 'dbt_self_heal')(paths)) }}
-{% endmacro %}
-
+{#- self_heal_file_hashes, called as adapter.dispatch('self_heal_file_hashes', 'dbt_self_heal'):
+    Content hashes of files (one query), for the files whose size or modification time changed since recorded. -#}
 {% macro default__self_heal_file_hashes(paths) %}
   {{ exceptions.raise_compiler_error(dbt_self_heal.self_heal_unsupported_adapter()) }}
 {% endmacro %}

@@ -65,11 +65,8 @@
             ~ ", transaction started " ~ rows[0][4]) }}
 {% endmacro %}
 
-{#- Open the heal's transaction, as dbt's connection knows it: statements that auto-begin then join it. -#}
-{% macro self_heal_begin() %}
-  {{ return(adapter.dispatch('self_heal_begin', 'dbt_self_heal')()) }}
-{% endmacro %}
-
+{#- self_heal_begin, called as adapter.dispatch('self_heal_begin', 'dbt_self_heal'):
+    Open the heal's transaction, as dbt's connection knows it: statements that auto-begin then join it. -#}
 {% macro default__self_heal_begin() %}
   {%- call statement('self_heal_begin', auto_begin=true) -%}select 1{%- endcall -%}
 {% endmacro %}
@@ -95,14 +92,11 @@
   {%- if (context.get('self_heal__engine_state') or {}).get('in_transaction') -%}{%- do dbt_self_heal.self_heal_commit() -%}{%- endif -%}
 {% endmacro %}
 
-{#- Make the state row of an attempt outlive the heal's transaction, so a run dbt ends mid-build leaves a trace.
+{#- self_heal_commit_attempt, called as adapter.dispatch('self_heal_commit_attempt', 'dbt_self_heal'):
+    Make the state row of an attempt outlive the heal's transaction, so a run dbt ends mid-build leaves a trace.
     DuckDB: whatever the check left open (dbt's relation cache lists a schema it has not seen in a transaction of its
     own) is committed with the row. Postgres: committing would release the advisory lock that keeps a concurrent run
     from healing the same relations, so the row rides in the heal's transaction (package README, support table). -#}
-{% macro self_heal_commit_attempt() %}
-  {{ return(adapter.dispatch('self_heal_commit_attempt', 'dbt_self_heal')()) }}
-{% endmacro %}
-
 {% macro default__self_heal_commit_attempt() %}
   {%- do adapter.dispatch('self_heal_begin', 'dbt_self_heal')() -%}
   {%- do dbt_self_heal.self_heal_commit() -%}
