@@ -136,3 +136,76 @@ def test_a_referencing_table_the_heal_cannot_rebuild_refuses_the_run_before_anyt
         assert words in failed["error"], failed["error"]
     assert query(db, "select v from parent") == [(1,)], "nothing may be built"
     assert child_constraints(db) == [("FOREIGN KEY",)]
+
+
+# Models whose columns cannot be read from their compiled SQL alone, the kinds the heal does not build, and a model
+# whose compile runs an adapter statement (which opens a transaction on dbt's connection).
+UNCOMPARABLE_FILES = {
+    "seeds/base.csv": "id,name\n1,a\n2,b\n3,c\n",
+    "models/py_src.py": """\
+        def model(dbt, session):
+            dbt.config(materialized="table")
+            return dbt.ref("base").filter("id > 1")
+        """,
+    "models/hdr.sql": """\
+        {% call set_sql_header(config) %}create or replace temp macro add1(x) as x + 1;{% endcall %}
+        select add1(id) as id2 from {{ ref('base') }}
+        """,
+    "models/pre_tmp.sql": """\
+        {{ config(pre_hook="create or replace temp table scratch_ids as select 100 as k") }}
+        select k from scratch_ids
+        """,
+    "models/introspect.sql": """\
+        {%- set cols = adapter.get_columns_in_relation(ref('base')) -%}
+        select {% for c in cols %}{{ c.quoted }}{% if not loop.last %}, {% endif %}{% endfor %} from {{ ref('base') }}
+        """,
+    "models/leaf.sql": """\
+        select (select count(*) from {{ ref('py_src') }}) as py, (select max(id2) from {{ ref('hdr') }}) as hdr,
+               (select max(k) from {{ ref('pre_tmp') }}) as pre, (select count(*) from {{ ref('introspect') }}) as cols
+        """,
+}
+UNCOMPARABLE_YML = "models:\n  odd:\n    +materialized: table\n"
+
+
+def test_models_whose_columns_need_their_hooks_and_python_models_are_adopted_as_plain_dbt_reads_them(
+    tmp_path: Path, db: Path
+) -> None:
+    """A Python model, a model that needs its sql_header or its pre-hook to run, and one whose compile queries the
+    database: built with healing off, the next run adopts them all (describing the first three alone would fail)
+    and keeps the records it wrote (the introspecting compile opened a transaction dbt would roll back)."""
+    project = make_project(tmp_path / "p", UNCOMPARABLE_FILES, UNCOMPARABLE_YML)
+    plain = run_dbt(["build"], db, project_dir=project, variables=OFF)
+    assert plain.returncode == 0, plain.messages
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert not run.events("heal_start"), run.messages
+    assert adopted_names(run) == {"base", "py_src", "hdr", "pre_tmp", "introspect"}
+    assert query(db, "select py, hdr, pre, cols from leaf") == [(2, 4, 100, 3)]
+    recorded = {name for (name,) in query(db, "select relation from self_heal_fingerprints")}
+    assert {"main.py_src", "main.hdr", "main.pre_tmp", "main.introspect", "main.base"} <= recorded, recorded
+    again = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert again.returncode == 0, again.messages
+    assert not again.events("heal_start") and not again.events("adopted"), again.messages
+
+
+def test_a_stale_ancestor_the_heal_cannot_build_is_kept_with_a_warning_until_dbt_builds_it(
+    tmp_path: Path, db: Path
+) -> None:
+    """Plain dbt reads a stale Python model as it is; so does the run, saying so every time, while the heal rebuilds
+    the seed under it and the models it can build."""
+    project = make_project(tmp_path / "p", UNCOMPARABLE_FILES, UNCOMPARABLE_YML)
+    assert run_dbt(["build"], db, project_dir=project).returncode == 0
+    with (project / "seeds" / "base.csv").open("a", encoding="utf-8") as f:
+        f.write("4,d\n")
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert built_names(run) == ["base", "hdr", "introspect"]
+    [kept] = run.events("stale_kept")
+    assert [item["relation"] for item in kept["stale"]] == ["py_src"]
+    assert "it is a python model; `dbt build --select py_src` brings it up to date" in run.messages
+    assert query(db, "select py, hdr from leaf") == [(2, 5)], "py_src is read as it was"
+    assert run_dbt(["build", "--select", "py_src"], db, project_dir=project).returncode == 0
+    after = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert after.returncode == 0, after.messages
+    assert not after.events("stale_kept") and not after.events("heal_start"), after.messages
+    assert query(db, "select py from leaf") == [(3,)]

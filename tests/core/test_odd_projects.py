@@ -487,3 +487,31 @@ def test_names_the_package_uses_never_touch_a_projects_relations(tmp_path: Path,
     again = run_dbt(["build"], other, project_dir=taken, variables={"self_heal_enabled": False})
     assert again.returncode == 0, again.messages
     assert query(other, "select owner from Self_Heal_Fingerprints") == [("mine",)]
+
+
+def test_a_model_whose_macro_calls_config_is_refused_by_name_before_anything_is_built(
+    tmp_path: Path, db: Path
+) -> None:
+    """The heal cannot hand a project macro a callable `config` for the node it builds: the run is refused before
+    building, naming the model, the macro and the command; once dbt has built the model, runs use it. The project
+    sets skip_nodes_if_on_run_start_fails, so no warning says the selected nodes will run anyway."""
+    project = make_project(tmp_path / "p", {
+        "macros/std.sql": "{% macro std_config() %}{{ config(materialized='table', tags=['std']) }}{% endmacro %}\n",
+        "models/cfgm.sql": "{{ std_config() }}\nselect 1 as one\n",
+        "models/other.sql": "select 2 as two\n",
+        "models/leaf.sql": "select * from {{ ref('cfgm') }} cross join {{ ref('other') }}\n",
+    })
+    first = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert first.returncode == 1, first.messages
+    [failed] = first.events("heal_failed")
+    for words in ("does not build model.odd.cfgm", "calls the macro std_config, which calls config(...)",
+                  "dbt build --select cfgm"):
+        assert words in failed["error"], failed["error"]
+    assert not first.events("nodes_not_skipped"), "the project's flag skips the selected nodes"
+    assert query(db, "select count(*) from information_schema.tables where table_name in ('other', 'leaf')") == [
+        (0,)]
+    assert run_dbt(["build", "--select", "cfgm"], db, project_dir=project).returncode == 0
+    second = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert second.returncode == 0, second.messages
+    assert second.events("heal_complete")[0]["relations"] == ["other"]
+    assert query(db, "select one, two from leaf") == [(1, 2)]

@@ -12,10 +12,18 @@
   {%- for uid in check.missing + check.wrong_kind + check.stale + (check.foreign_kinds.keys() | list) -%}
     {%- do changing.update({uid: true}) -%}
   {%- endfor -%}
+  {#- Compared: those whose columns can be read from their compiled SQL alone. Incremental models and snapshots are
+      adopted as they are (their rows may hold history only they have); so are the models the heal cannot build
+      (self_heal_rebuild_set), and models whose SQL needs its sql_header or a pre-hook to run first (a temporary
+      macro or table): describing them alone fails, and running their hooks for a check is not a check. -#}
   {%- set candidates = [] -%}
-  {%- for uid in check.unrecorded if uid not in check.foreign_kinds and graph.nodes[uid].resource_type != 'snapshot'
-                                    and graph.nodes[uid].config.materialized != 'incremental' -%}
-    {%- do candidates.append(uid) -%}
+  {%- for uid in check.unrecorded if uid not in check.foreign_kinds -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- if node.resource_type != 'snapshot' and node.config.materialized != 'incremental'
+           and node.get('language', 'sql') == 'sql' and not node.config.get('sql_header')
+           and not (node.config.get('pre-hook') or node.config.get('pre_hook')) -%}
+      {%- do candidates.append(uid) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- set order = dbt_self_heal.self_heal_build_order(candidates) -%}
   {%- for uid in order.seeds + order.models -%}

@@ -29,6 +29,10 @@
     relation is current under this project digest, and the plan, so the next run like it takes the fast path (a heal
     never compiles this). -#}
 {% macro self_heal_settle(needs, check, plan, plan_key) %}
+  {#- What follows is written in one transaction, committed here: compiling an unrecorded node to compare its columns
+      may have begun one on dbt's connection (a model that calls adapter.get_columns_in_relation), which dbt would
+      roll back when the hook ends, taking the records with it. -#}
+  {%- do adapter.dispatch('self_heal_begin', 'dbt_self_heal')() -%}
   {%- if plan and plan.adopt -%}{%- do dbt_self_heal.self_heal_adopt(plan.adopt, check) -%}{%- endif -%}
   {%- if not check.verified and check.record_exists and not check.get('kept') -%}
     {#- Everything needed is current under a new project digest: remember it, so the next run takes the fast path. -#}
@@ -39,6 +43,7 @@
   {%- if check.record_exists and not check.get('kept') and not check.get('held') -%}
     {%- do dbt_self_heal.self_heal_record_plan(plan_key, check, needs) -%}
   {%- endif -%}
+  {%- do dbt_self_heal.self_heal_commit() -%}
 {% endmacro %}
 
 {#- A seed or model that builds the state or record table: the run is refused, saying which var moves the table. -#}

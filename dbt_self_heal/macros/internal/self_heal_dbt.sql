@@ -30,8 +30,8 @@
     | dbt's node checksum                                      | self_heal_code_checksums          | 1.8-1.11: sha256 of the
     |                                                          |                                  | text; 1.12: recomputed
     | config keys a version adds or lacks                      | self_heal_macro_index             | see there
-    | a failed on-run-start hook and the selected nodes        | self_heal_stop_run                | 1.9+ skip them (flag);
-    |                                                          |                                  | 1.8 runs them
+    | a failed on-run-start hook and the selected nodes; the   | self_heal_stop_run                | 1.9+ skip them (flag);
+    |   project's flags (`config.flags`, dbt_project.yml)      |                                  | 1.8 runs them
     | a failed hook's entry in `results` (no `node` on 1.8)    | hooks/self_heal_finalize (inline) | filtered by `node`
     | `dbt_version`                                            | self_heal_dbt_minor               | all five
     Left inline on purpose, because every healthy run compiles the macros it calls and a macro call costs more than

@@ -1,8 +1,8 @@
 {#- What to rebuild: missing, wrong-kind and stale relations, and relations without a record, by var
     self_heal_unrecorded: 'adopt' (the default) keeps one whose kind and columns are what its node builds today
     (as check['compared'] from self_heal_compare_unrecorded says) and rebuilds the others, planning those compared
-    only once their parents are rebuilt; 'rebuild' rebuilds them all. Incremental models and
-    snapshots without a record are always adopted: their rows may hold history that only they have (one of another
+    only once their parents are rebuilt; 'rebuild' rebuilds them all. Incremental models,
+    snapshots and the models the heal cannot build, without a record, are always adopted: their rows may hold history that only they have (one of another
     kind than its materialization leaves keeps that kind in its record, which the kind check then accepts).
     Without a comparison (self_heal_status does not compile nodes) an unrecorded relation of the right kind is
     counted as adopted. -#}
@@ -17,21 +17,25 @@
   {#- Running an incremental model again is safe only when it replaces what it adds (a unique_key, with a
       strategy other than append); one that appends would add its rows a second time when the run that should
       process them comes. Such a stale incremental is held as it is, and said so. -#}
+  {#- A relation the heal cannot build (self_heal_check_buildable: a Python or external model, ...) that exists is
+      read as it is by plain dbt: stale, it is held too, with why; without a record, it is adopted. -#}
+  {%- set unbuildable = dbt_self_heal.self_heal_check_buildable(check.stale + check.unrecorded, reasons=true)
+        if check.stale or check.unrecorded else {} -%}
   {%- set held = [] -%}
   {%- for uid in check.stale -%}
     {%- set config = graph.nodes[uid].config -%}
-    {%- if config.materialized == 'incremental'
-          and (not config.get('unique_key') or config.get('incremental_strategy') == 'append') -%}
+    {%- if uid in unbuildable or (config.materialized == 'incremental'
+          and (not config.get('unique_key') or config.get('incremental_strategy') == 'append')) -%}
       {%- do held.append(uid) -%}
     {%- else -%}
       {%- do rebuild.append(uid) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do check.update({'held': held, 'lost': dbt_self_heal.self_heal_lost(check)}) -%}
+  {%- do check.update({'held': held, 'unbuildable': unbuildable, 'lost': dbt_self_heal.self_heal_lost(check)}) -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
     {%- set node = graph.nodes[uid] -%}
-    {%- if node.config.materialized == 'incremental' or node.resource_type == 'snapshot' -%}
+    {%- if node.config.materialized == 'incremental' or node.resource_type == 'snapshot' or uid in unbuildable -%}
       {%- do adopt.append(uid) -%}
     {%- elif settings.unrecorded == 'rebuild' or uid in check.foreign_kinds -%}
       {%- do rebuild.append(uid) -%}
