@@ -284,10 +284,13 @@ class Chain:
         ran = [r["unique_id"] for r in results["results"]
                if r["status"] not in ("skipped",) and r["unique_id"].split(".")[0] in ("model", "seed", "test")]
         left = self.leftovers(db)
+        warned = bool(run.events("nodes_not_skipped"))
         if minor(self.version) >= 1009:
+            expect(not warned, "warned that the selected nodes run, though the project's flag skips them", run)
             expect(not ran, f"dbt ran {ran[:5]} after the failed heal")
             expect(not left, f"the failed heal left {sorted(left)}")
         else:
+            expect(warned, "no warning that dbt 1.8 runs the selected nodes after a failed heal", run)
             with duckdb.connect(str(db), read_only=True) as con:
                 tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
                 records = (con.execute("select count(*) from self_heal_fingerprints").fetchone() or (0,))[0] \
