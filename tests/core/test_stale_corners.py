@@ -41,6 +41,13 @@ def test_a_node_between_selected_ones_is_recorded_as_built_from_the_old_parent(t
     assert query(db, "select (select v from b), (select v from d), (select v from e)") == [(2, 2, 2)]
     again = ok(run_dbt(["run", "--select", "e"], db, project_dir=project))
     assert not again.events("heal_start"), "an unchanged rerun rebuilt something"
+    # b's own code changes under the same selection: rebuilt once, then its record (made while this run had marked
+    # a unfinished) must match, or every identical run would rebuild it again.
+    (project / "models" / "b.sql").write_text("select v + 0 as v from {{ ref('a') }}\n", encoding="utf-8")
+    edited = ok(run_dbt(["run", "--select", "a", "d"], db, project_dir=project))
+    assert "code of b changed" in stale_names(edited)["b"], edited.messages
+    steady = ok(run_dbt(["run", "--select", "a", "d"], db, project_dir=project))
+    assert not steady.events("heal_start"), steady.messages
 
 
 def test_a_run_that_never_records_what_it_built_leaves_it_unfinished(tmp_path: Path, db: Path) -> None:

@@ -19,8 +19,12 @@
         dbt_self_heal.self_heal_record_relation() if check.record_exists else none).records -%}
   {%- set known = {} -%}
   {%- for uid, value in check.fingerprints.items() if uid not in between -%}{%- do known.update({uid: value}) -%}{%- endfor -%}
+  {#- This run has already marked its selected nodes' records unfinished (self_heal_mark_sql): what they held before
+      is the record without that mark. (One left unfinished by an earlier run reads the same: its relation holds
+      either what the record says or what its new code built, and a change of code is seen in its next record.) -#}
   {%- for uid, key in ancestors.items() -%}
-    {%- do known.update({uid: {'fingerprint': (records.get(key) or {}).get('fingerprint') or 'unrecorded'}}) -%}
+    {%- set recorded = (records.get(key) or {}).get('fingerprint') or 'unrecorded' -%}
+    {%- do known.update({uid: {'fingerprint': recorded[11:] if recorded.startswith('unfinished:') else recorded}}) -%}
   {%- endfor -%}
   {%- set fingerprints = dbt_self_heal.self_heal_fingerprints(between, check.hashes, known) -%}
   {%- set honest = {} -%}
