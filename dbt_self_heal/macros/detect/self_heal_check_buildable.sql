@@ -22,13 +22,13 @@
     {%- if why is none and node.resource_type == 'model' and node.depends_on.macros -%}
       {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
       {%- for macro_id in dbt_self_heal.self_heal_node_macros(node, manifest, {}) if uid not in whys -%}
-        {#- A call of config(...) inside a Jinja tag of the macro's code (never config.get(...) or my_config(...)). -#}
-        {%- set parts = modules.re.split('(\{\{.*?\}\}|\{%.*?%\})', manifest.macros[macro_id].macro_sql, flags=modules.re.S) -%}
-        {%- for part in parts[1::2] if uid not in whys and modules.re.search('(?<![\w.])config\s*\(', part) -%}
-          {%- set why = "its code calls the macro " ~ manifest.macros[macro_id].name ~ ", which calls config(...) "
-                ~ "itself, and the heal cannot give a macro a callable config for the node it builds" -%}
-          {%- do whys.update({uid: why}) -%}
-        {%- endfor -%}
+        {#- A macro whose code the routing of config(...) calls would change calls config(...) in a Jinja tag. -#}
+        {%- set code = manifest.macros[macro_id].macro_sql -%}
+        {%- if dbt_self_heal.self_heal_config_calls(code) != code -%}
+          {%- do whys.update({uid: "its code calls the macro " ~ manifest.macros[macro_id].name ~ ", which calls "
+                                   ~ "config(...) itself, and the heal cannot give a macro a callable config for the "
+                                   ~ "node it builds"}) -%}
+        {%- endif -%}
       {%- endfor -%}
       {%- set why = whys.get(uid) -%}
     {%- endif -%}

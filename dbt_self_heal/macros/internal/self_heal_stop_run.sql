@@ -2,9 +2,10 @@
     The hook returns failing SQL (self_heal_raise_sql, per adapter): dbt reports the hook as failed, writes run_results.json and runs on-run-end.
     - dbt 1.9-1.12 with the root project's flag `skip_nodes_if_on_run_start_fails: true` (checked against 1.9.11,
       1.10.23, 1.11.16, 1.12.6): dbt then skips every selected node.
-    - dbt 1.8 (checked against 1.8.10) has no such flag (task/run.py ignores it) and runs the selected nodes anyway; so does 1.9+ when the project leaves the flag off. Nothing in a hook can
-      prevent that on 1.8: its safe_run_hooks catches every error the hook raises (catch_jinja turns any exception
-      into a CompilationError, a DbtRuntimeError). So the run is marked stopped: self_heal_finalize records nothing
+    - dbt 1.8 (checked against 1.8.10) has no such flag (task/run.py ignores it) and runs the selected nodes
+      anyway; so does 1.9+ when the project leaves the flag off. Nothing in a hook can prevent that on 1.8: its
+      safe_run_hooks catches every error the hook raises (catch_jinja turns any exception into a CompilationError,
+      a DbtRuntimeError). So the run is marked stopped: self_heal_finalize records nothing
       dbt built in it (it forgets their records, so the next run rebuilds them from healed inputs), and a warning
       says the nodes that follow ran on a workspace that was not healed. -#}
 {% macro self_heal_stop_run(message) %}

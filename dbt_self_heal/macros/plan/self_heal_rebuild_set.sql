@@ -1,9 +1,10 @@
 {#- What to rebuild: missing, wrong-kind and stale relations, and relations without a record, by var
     self_heal_unrecorded: 'adopt' (the default) keeps one whose kind and columns are what its node builds today
     (as check['compared'] from self_heal_compare_unrecorded says) and rebuilds the others, planning those compared
-    only once their parents are rebuilt; 'rebuild' rebuilds them all. Incremental models,
-    snapshots and the models the heal cannot build, without a record, are always adopted: their rows may hold history that only they have (one of another
-    kind than its materialization leaves keeps that kind in its record, which the kind check then accepts).
+    only once their parents are rebuilt; 'rebuild' rebuilds them all. Incremental models, snapshots and the models
+    the heal cannot build, without a record, are always adopted: the first two may hold history that only they have,
+    the others are read as they are by plain dbt (one of another kind than its materialization leaves keeps that
+    kind in its record, which the kind check then accepts).
     Without a comparison (self_heal_status does not compile nodes) an unrecorded relation of the right kind is
     counted as adopted. -#}
 {% macro self_heal_rebuild_set(check, settings) %}
