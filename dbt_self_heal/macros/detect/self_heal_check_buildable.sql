@@ -9,6 +9,7 @@
 {% macro self_heal_check_buildable(node_ids, reasons=false) %}
   {%- set problems = [] -%}
   {%- set whys = {} -%}
+  {%- set calls_config = {} -%}{#- {macro id: whether it calls config(...)}, each macro looked at once -#}
   {%- for uid in node_ids -%}
     {%- set node = graph.nodes[uid] -%}
     {%- set why = "it is a snapshot" if node.resource_type == 'snapshot'
@@ -23,8 +24,11 @@
       {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
       {%- for macro_id in dbt_self_heal.self_heal_node_macros(node, manifest, {}) if uid not in whys -%}
         {#- A macro whose code the routing of config(...) calls would change calls config(...) in a Jinja tag. -#}
-        {%- set code = manifest.macros[macro_id].macro_sql -%}
-        {%- if dbt_self_heal.self_heal_config_calls(code) != code -%}
+        {%- if macro_id not in calls_config -%}
+          {%- set code = manifest.macros[macro_id].macro_sql -%}
+          {%- do calls_config.update({macro_id: 'config' in code and dbt_self_heal.self_heal_config_calls(code) != code}) -%}
+        {%- endif -%}
+        {%- if calls_config[macro_id] -%}
           {%- do whys.update({uid: "its code calls the macro " ~ manifest.macros[macro_id].name ~ ", which calls "
                                    ~ "config(...) itself, and the heal cannot give a macro a callable config for the "
                                    ~ "node it builds"}) -%}
