@@ -97,3 +97,51 @@ def test_a_healthy_rerun_reads_its_recorded_plan_and_sees_what_was_dropped(tmp_p
     healed = pg.dbt(["run", "--select", "customers"], project)
     assert healed.returncode == 0, healed.messages
     assert sorted(healed.events("heal_complete")[0]["relations"]) == ["raw_payments", "stg_payments"]
+
+
+def test_views_on_a_rebuilt_view_come_back_as_they_were_and_one_that_no_longer_fits_is_left_to_dbt(
+    tmp_path: Path, pg: PgDatabase
+) -> None:
+    """dbt-postgres replaces stg_customers (its code changed) with DROP ... CASCADE. What depended on it comes back
+    with what it carried (options, owner, grants, comments, a materialized view's index); a selected view among them
+    is then built by dbt itself (dbt's relation cache is told it exists again); a dbt view whose old definition no
+    longer fits is left dropped with a warning: plain dbt, which would not have touched its parent, succeeds too."""
+    project = copy_fixture("jaffle_shop", tmp_path)
+    staging = project / "models" / "staging"
+    (staging / "stg_customer_firsts.sql").write_text("select customer_id, first_name from {{ ref('stg_customers') }}\n")
+    (staging / "stg_customer_initials.sql").write_text(
+        "select customer_id, left(last_name, 1) as initial from {{ ref('stg_customers') }}\n")
+    (project / "models" / "marts" / "customer_list.sql").write_text(
+        "select customer_id, first_name from {{ ref('stg_customers') }}\n")
+    first = pg.dbt(["run"], project)
+    assert first.returncode == 0, first.messages
+    for role in ("self_heal_owner", "self_heal_reader"):
+        pg.query(f"do $$ begin create role {role}; exception when duplicate_object then null; end $$")
+    pg.query("create view main.customer_names with (security_barrier) as select first_name from main.stg_customers")
+    pg.query("comment on column main.customer_names.first_name is 'given name'")
+    pg.query("grant select on main.customer_names to self_heal_reader")
+    pg.query("alter view main.customer_names owner to self_heal_owner")
+    pg.query("create materialized view main.customer_counts as select count(*) as n from main.stg_customers")
+    pg.query("create index customer_counts_n on main.customer_counts (n)")
+
+    model = staging / "stg_customers.sql"
+    model.write_text(model.read_text().replace("last_name", "last_name as surname"))
+    run = pg.dbt(["run", "--select", "customer_list", "stg_customer_firsts"], project)
+    assert run.returncode == 0, run.messages[-3000:]
+    assert set(reasons(run.events("heal_start"))) == {"stg_customers"}
+    assert {e["relation"] for e in run.events("dependant_restored")} == {
+        "main.customer_names", "main.customer_counts", "main.stg_customer_firsts", "main.stg_customer_initials"}
+    [dropped] = run.events("dependant_dropped")
+    assert dropped["unique_id"] == "model.jaffle_shop.stg_customer_initials"
+    assert "dbt build --select stg_customer_initials" in run.messages
+    assert pg.query("select to_regclass('main.stg_customer_initials')") == [(None,)]
+
+    assert pg.query(
+        "select c.reloptions, pg_get_userbyid(c.relowner), has_table_privilege('self_heal_reader', c.oid, 'select'),"
+        " col_description(c.oid, 1) from pg_class c where c.oid = 'main.customer_names'::regclass"
+    ) == [(["security_barrier=true"], "self_heal_owner", True, "given name")]
+    assert pg.query("select indexname from pg_indexes where schemaname = 'main' and tablename = 'customer_counts'") == [
+        ("customer_counts_n",)]
+    assert pg.query("select n from main.customer_counts") == [(100,)]
+    assert pg.query("select column_name from information_schema.columns where table_schema = 'main'"
+                    " and table_name = 'stg_customer_firsts' order by ordinal_position") == [("customer_id",), ("first_name",)]
