@@ -251,7 +251,7 @@ def test_a_failed_after_commit_hook_is_run_again_with_its_node(tmp_path: Path, d
     })
     failed = run_dbt(["run", "--select", "b"], db, project_dir=project)
     assert failed.returncode != 0
-    assert "running the post-hooks of model a that run after the commit" in failed.messages
+    assert "running the hooks of model a that run after the commit" in failed.messages
     export.parent.mkdir()
     retried = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
     assert "stopped before recording what it built" in stale_names(retried)["a"], retried.messages

@@ -72,15 +72,18 @@
                            "Building foundation models (" ~ plan.models | length ~ ")..." if plan.models else none) -%}
   {%- set kept = [] -%}
   {%- set compare_later = (check.get('compared') or {}).get('later') or [] -%}
+  {%- set scoped = adapter.dispatch('self_heal_transaction_scoped', 'dbt_self_heal')(plan.models) -%}
   {%- for uid in plan.models -%}
     {%- set started = dbt_self_heal.self_heal_node_started(uid, plan.seeds | length + loop.index, total) -%}
     {%- set node = manifest.nodes[uid] -%}
     {%- set compiled = dbt_self_heal.self_heal_compile(node).sql -%}
+    {%- set saved = dbt_self_heal.self_heal_scope_save(scoped[uid]) if uid in scoped else none -%}
     {%- if uid in compare_later or uid in unsure_sources -%}
       {%- do kept.extend(dbt_self_heal.self_heal_build_or_keep(node, compiled, check, uid in compare_later, unsure_sources.get(uid))) -%}
     {%- else -%}
       {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
     {%- endif -%}
+    {%- if uid in scoped -%}{%- do dbt_self_heal.self_heal_scope_restore(scoped[uid], saved) -%}{%- endif -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
   {%- if kept -%}

@@ -25,10 +25,13 @@
     {%- do dbt_self_heal.self_heal_record_fingerprints(planned, check.fingerprints, check.files, check.hashes,
                                                        'self_heal', check.record_exists, check.digest) -%}
   {%- endif -%}
-  {#- Nodes with post-hooks that run after the commit stay marked unfinished until those hooks succeed, so a
-      failing one (an export, a CHECKPOINT) is run again, with its node, by the next run. -#}
+  {#- Nodes with hooks that run after the commit (post-hooks dbt runs after its commit, before_begin pre-hooks that
+      cannot run inside a transaction) stay marked unfinished until those hooks succeed, so a failing one (an
+      export, a CHECKPOINT) is run again, with its node, by the next run. -#}
   {%- set after_commit = [] -%}
-  {%- for uid in planned if (graph.nodes[uid].config.get('post-hook') or []) | selectattr('transaction', 'false') | first is defined -%}
+  {%- for uid in planned if (graph.nodes[uid].config.get('post-hook') or []) | selectattr('transaction', 'false') | first is defined
+        or ((graph.nodes[uid].config.get('pre-hook') or []) | selectattr('transaction', 'false') | first is defined
+            and dbt_self_heal.self_heal_deferred_pre_hooks(graph.nodes[uid].config['pre-hook'])) -%}
     {%- do after_commit.append(uid) -%}
   {%- endfor -%}
   {%- if after_commit -%}{%- do dbt_self_heal.self_heal_mark_unfinished(after_commit) -%}{%- endif -%}

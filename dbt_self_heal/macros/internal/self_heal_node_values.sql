@@ -105,8 +105,11 @@
   {%- set pre_hooks = [] -%}
   {%- set post_hooks = [] -%}
   {#- Pre-hooks marked before_begin run first, in place, inside the transaction: dbt's default run_hooks would send
-      a `commit;` before them (dbt-duckdb's drops it; on Postgres it would commit the heal half-way). -#}
-  {%- for hook in node.config.pre_hook if not hook.transaction -%}
+      a `commit;` before them (dbt-duckdb's drops it; on Postgres it would commit the heal half-way). Those whose
+      statement cannot run in a transaction block run after the heal's commit (self_heal_run_after_commit). -#}
+  {%- set deferred = dbt_self_heal.self_heal_deferred_pre_hooks(node.config.pre_hook)
+        if node.config.pre_hook | rejectattr('transaction') | first is defined else [] -%}
+  {%- for hook in node.config.pre_hook if not hook.transaction and hook not in deferred -%}
     {%- set before = hook.to_dict(omit_none=true) -%}
     {%- do before.update({'transaction': true}) -%}
     {%- do pre_hooks.append(before) -%}
@@ -114,7 +117,7 @@
   {%- for hook in node.config.pre_hook if hook.transaction -%}{%- do pre_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
   {#- Post-hooks dbt runs after the node's commit (transaction: false, after_commit) run after the heal's commit
       (self_heal_run_after_commit): inside its one transaction they would see uncommitted work or be refused
-      (CHECKPOINT). Pre-hooks marked before_begin run in place, inside the transaction. -#}
+      (CHECKPOINT). -#}
   {%- for hook in node.config.post_hook if hook.transaction -%}{%- do post_hooks.append(hook.to_dict(omit_none=true)) -%}{%- endfor -%}
   {{ return([pre_hooks, post_hooks]) }}
 {% endmacro %}
