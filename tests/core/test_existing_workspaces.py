@@ -209,3 +209,63 @@ def test_a_stale_ancestor_the_heal_cannot_build_is_kept_with_a_warning_until_dbt
     assert after.returncode == 0, after.messages
     assert not after.events("stale_kept") and not after.events("heal_start"), after.messages
     assert query(db, "select py from leaf") == [(3,)]
+
+
+def test_a_stale_incremental_that_must_fail_on_new_columns_is_kept_as_plain_dbt_keeps_it(
+    tmp_path: Path, db: Path
+) -> None:
+    """An incremental model with on_schema_change='fail' whose code gained a column: running it would fail, and plain
+    dbt, which does not select it, never runs it. The run keeps it as it is, saying how to bring it up to date."""
+    files = {
+        "seeds/base.csv": "id,name\n1,a\n2,b\n",
+        "models/inc_fail.sql": """\
+            {{ config(materialized='incremental', unique_key='id', on_schema_change='fail') }}
+            select id, name from {{ ref('base') }}
+            """,
+        "models/leaf.sql": "select count(*) as n from {{ ref('inc_fail') }}\n",
+    }
+    project = make_project(tmp_path / "p", files, UNCOMPARABLE_YML)
+    assert run_dbt(["build"], db, project_dir=project).returncode == 0
+    model = project / "models" / "inc_fail.sql"
+    model.write_text(model.read_text().replace("select id, name", "select id, name, upper(name) as shout"))
+    plain = run_dbt(["build", "--select", "leaf"], db, project_dir=project, variables=OFF)
+    assert plain.returncode == 0, plain.messages
+    run = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert not run.events("heal_start"), run.messages
+    [kept] = run.events("stale_kept")
+    assert [item["relation"] for item in kept["stale"]] == ["inc_fail"]
+    assert "on_schema_change='fail'" in run.messages and "`dbt build --select inc_fail`" in run.messages
+    assert [name for (name,) in query(db, "select column_name from information_schema.columns"
+                                          " where table_name = 'inc_fail' order by ordinal_position")] == ["id", "name"]
+
+
+def test_incremental_models_the_heal_built_under_empty_are_built_from_scratch_by_the_next_run(
+    tmp_path: Path, db: Path
+) -> None:
+    """`--empty` builds the ancestors empty; the next run must not run them incrementally over their empty tables
+    (the usual `max(ts)` filter would add nothing, for good): it builds them again from scratch, appending or not."""
+    files = {
+        "seeds/ev.csv": "id,ts,val\n1,2024-01-01,a\n2,2024-01-02,b\n",
+        "models/inc_di.sql": """\
+            {{ config(materialized='incremental', unique_key='id', incremental_strategy='delete+insert') }}
+            select id, ts, val from {{ ref('ev') }}
+            {% if is_incremental() %} where ts >= (select max(ts) from {{ this }}) {% endif %}
+            """,
+        "models/inc_app.sql": """\
+            {{ config(materialized='incremental') }}
+            select id, ts, val from {{ ref('ev') }}
+            {% if is_incremental() %} where ts > (select max(ts) from {{ this }}) {% endif %}
+            """,
+        "models/leaf.sql": "select (select count(*) from {{ ref('inc_di') }}) as n_di,"
+                           " (select count(*) from {{ ref('inc_app') }}) as n_app\n",
+    }
+    project = make_project(tmp_path / "p", files, UNCOMPARABLE_YML)
+    empty = run_dbt(["build", "--empty", "--select", "leaf"], db, project_dir=project)
+    assert empty.returncode == 0, empty.messages
+    assert query(db, "select count(*) from inc_di") == [(0,)]
+    full = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert full.returncode == 0, full.messages
+    assert not full.events("stale_kept"), full.messages
+    assert sorted(full.events("heal_complete")[0]["relations"]) == ["ev", "inc_app", "inc_di"]
+    assert query(db, "select n_di, n_app from leaf") == [(2, 2)]

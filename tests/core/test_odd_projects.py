@@ -171,9 +171,11 @@ def test_seeds_are_typed_and_named_as_agate_reads_them(tmp_path: Path) -> None:
         "seeds/bom.csv": "\ufeffid,name\n1,a\n",
         "seeds/quoted_header.csv": '"a,b",c\n1,2\n',
         "seeds/iso.csv": "ts\n2025-11-01T09:00:00Z\n",
+        "seeds/blank_name.csv": "x,y,\n1,2,a\n",
+        "seeds/twice.csv": "x,x,y,x\n1,2,3,4\n",
         "models/leaf.sql": """\
             select 1 as x from {{ ref('mixed_ts') }}, {{ ref('short_year') }}, {{ ref('bom') }},
-              {{ ref('quoted_header') }}, {{ ref('iso') }}
+              {{ ref('quoted_header') }}, {{ ref('iso') }}, {{ ref('blank_name') }}, {{ ref('twice') }}
             """,
     })
     healed, built = heal_and_build(project, tmp_path, "leaf")
@@ -183,6 +185,8 @@ def test_seeds_are_typed_and_named_as_agate_reads_them(tmp_path: Path) -> None:
     assert columns["main.short_year"] == [("d", "VARCHAR")]
     assert columns["main.bom"] == [("id", "INTEGER"), ("name", "VARCHAR")]
     assert columns["main.quoted_header"] == [("a,b", "INTEGER"), ("c", "INTEGER")]
+    assert columns["main.blank_name"] == [("x", "INTEGER"), ("y", "INTEGER"), ("c", "VARCHAR")]
+    assert columns["main.twice"] == [("x", "INTEGER"), ("x_2", "INTEGER"), ("y", "INTEGER"), ("x_3", "INTEGER")]
 
 
 def test_seeds_of_every_shape_are_checked_and_loaded_together(tmp_path: Path) -> None:

@@ -144,4 +144,5 @@ def test_views_on_a_rebuilt_view_come_back_as_they_were_and_one_that_no_longer_f
         ("customer_counts_n",)]
     assert pg.query("select n from main.customer_counts") == [(100,)]
     assert pg.query("select column_name from information_schema.columns where table_schema = 'main'"
-                    " and table_name = 'stg_customer_firsts' order by ordinal_position") == [("customer_id",), ("first_name",)]
+                    " and table_name = 'stg_customer_firsts' order by ordinal_position") == [
+        ("customer_id",), ("first_name",)]

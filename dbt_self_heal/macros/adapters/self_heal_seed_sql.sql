@@ -34,7 +34,10 @@
     {%- set delimiter = node.config.get('delimiter') or ',' -%}
     {%- set file = dbt_self_heal.self_heal_seed_file(headers.get(path) or run_query(dbt_self_heal.self_heal_seed_file_sql(
           dbt_self_heal.self_heal_sql_string(path))).rows[0], delimiter) -%}
-    {%- set header = file.header -%}
+    {#- A blank name or a name given twice is named as agate names it (dbt seed loads `x,y,` as x, y, c). -#}
+    {%- set header = dbt_self_heal.self_heal_agate_names(file.header)
+          if ('' in file.header or file.header | unique | list | length < file.header | length)
+             and file.header | join('') | trim else file.header -%}
     {%- set lowered = header | map('lower') | list -%}
     {#- A loadable header (most are) is told in one test; what is wrong with another, in a macro of its own. -#}
     {%- set error = none if file.size and header | join('') | trim and lowered | unique | list | length == lowered | length
@@ -113,14 +116,12 @@
 {% macro self_heal_infer_seed_types(seeds) %}
   {%- set currency = "'؋$ƒ៛¥₡₱£€¢﷼₪₩₭₮₦฿₤₫'" -%}
   {%- set iso = "'\\d{4}(-?\\d{2}-?\\d{2}|-?W\\d{2}(-?\\d)?|-?\\d{3}|-\\d{2})?T\\d{2}(:?\\d{2}(:?\\d{2})?)?([.,]\\d+)?(Z|[+-]\\d{2}(:?\\d{2})?)?'" -%}
-  {%- set selects = [] -%}
-  {%- for seed in seeds if seed.untyped -%}
-    {%- set cases = [] -%}
-    {%- for name in seed.untyped -%}
-      {%- set v = "(case when lower(trim(" ~ adapter.quote(name) ~ ")) in ('', 'null') then null else trim("
-                  ~ adapter.quote(name) ~ ") end)" -%}
-      {%- set d = "try_cast(replace(trim(regexp_replace(trim(" ~ v ~ ", '%'), '^-', ''), " ~ currency ~ "), ',', '') as double)" -%}
-      {%- set case -%}
+  {#- One CASE over the seed's values unpivoted (one row per column and value), grouped by column: a CASE per column
+      in one SELECT made DuckDB's planning grow with the square of the width (400 columns took 20 s). A column whose
+      every value is empty is absent from the unpivot (it drops NULLs) and typed integer below, as count(v) = 0 is. -#}
+  {%- set v = "(case when lower(trim(self_heal_value)) in ('', 'null') then null else trim(self_heal_value) end)" -%}
+  {%- set d = "try_cast(replace(trim(regexp_replace(trim(" ~ v ~ ", '%'), '^-', ''), " ~ currency ~ "), ',', '') as double)" -%}
+  {%- set case -%}
       case
         when count({{ v }}) = 0 then 'integer'
         when bool_and({{ v }} is null or {{ d }} is not null)
@@ -133,21 +134,25 @@
         when bool_and({{ v }} is null or lower(replace({{ v }}, ',', '')) in ('true', 'false')) then 'boolean'
         else 'varchar'
       end
-      {%- endset -%}
-      {%- do cases.append(case) -%}
-    {%- endfor -%}
-    {%- do selects.append("select " ~ seed.i ~ " as seed, concat_ws('|', " ~ cases | join(', ') ~ ") as types\n"
-        ~ "from read_csv(" ~ dbt_self_heal.self_heal_sql_string(seed.path) ~ ", " ~ seed.csv_options ~ ", "
-        ~ dbt_self_heal.self_heal_varchar_columns(seed.header)
-        ~ ", auto_detect=false, quote='\"', escape='\"', ignore_errors=true)") -%}
+  {%- endset -%}
+  {%- set selects = [] -%}
+  {%- for seed in seeds if seed.untyped -%}
+    {%- set untyped = seed.untyped | map('string') | map('replace', '"', '""') | list -%}
+    {%- do selects.append("select " ~ seed.i ~ " as seed, self_heal_column, " ~ case ~ " as type\n"
+        ~ "from (unpivot (select \"" ~ untyped | join('", "') ~ "\" from read_csv(" ~ dbt_self_heal.self_heal_sql_string(seed.path)
+        ~ ", " ~ seed.csv_options ~ ", " ~ dbt_self_heal.self_heal_varchar_columns(seed.header)
+        ~ ", auto_detect=false, quote='\"', escape='\"', ignore_errors=true))\n"
+        ~ "on \"" ~ untyped | join('", "') ~ "\" into name self_heal_column value self_heal_value)\ngroup by self_heal_column") -%}
   {%- endfor -%}
   {%- set types = {} -%}
+  {%- for seed in seeds if seed.untyped -%}
+    {%- set found = {} -%}
+    {%- for name in seed.untyped -%}{%- do found.update({name: 'integer'}) -%}{%- endfor -%}
+    {%- do types.update({seed.i: found}) -%}
+  {%- endfor -%}
   {%- if selects -%}
     {%- for row in run_query(selects | join('\nunion all\n')) -%}
-      {%- set seed = seeds[row[0] | int] -%}
-      {%- set found = {} -%}
-      {%- for type in row[1].split('|') -%}{%- do found.update({seed.untyped[loop.index0]: type}) -%}{%- endfor -%}
-      {%- do types.update({seed.i: found}) -%}
+      {%- do types[row[0] | int].update({row[1]: row[2]}) -%}
     {%- endfor -%}
   {%- endif -%}
   {{ return(types) }}
@@ -217,6 +222,23 @@
   {%- set first = row[1] -%}
   {{ return({'size': row[0], 'header': first.split(delimiter) if '"' not in first
                                     else dbt_self_heal.self_heal_split_quoted(first, delimiter)}) }}
+{% endmacro %}
+
+{#- Column names as agate gives them to `dbt seed`: a blank one is named by its position (a, b, ... z, aa, bb, ...),
+    a repeated one gets `_2`, `_3`, ... (self_heal_seeds_sql). -#}
+{% macro self_heal_agate_names(header) %}
+  {%- set letters = 'abcdefghijklmnopqrstuvwxyz' -%}
+  {%- set names = [] -%}
+  {%- for name in header -%}
+    {%- set given = name if name else letters[loop.index0 % 26] * (loop.index0 // 26 + 1) -%}
+    {%- set ns = namespace(final=given, count=0) -%}
+    {%- for _ in header if ns.final in names -%}
+      {%- set ns.count = ns.count + 1 -%}
+      {%- set ns.final = given ~ '_' ~ (ns.count + 1) -%}
+    {%- endfor -%}
+    {%- do names.append(ns.final) -%}
+  {%- endfor -%}
+  {{ return(names) }}
 {% endmacro %}
 
 {#- A header line with quoted fields, split as Python's csv reader splits it (self_heal_seed_file). -#}

@@ -53,7 +53,8 @@
     {{ return(dbt_self_heal.self_heal_stop_run(problems | join(' | '))) }}
   {%- endif -%}
 
-  {%- do dbt_self_heal.self_heal_engine().update({'building': (selected_resources | list) + missing}) -%}
+  {%- do dbt_self_heal.self_heal_engine().update({'building': (selected_resources | list) + missing,
+                                                   'from_scratch': check.get('from_scratch') or []}) -%}
   {#- Opening the transaction with a statement that auto-begins makes it dbt's: later statements join it. -#}
   {%- do adapter.dispatch('self_heal_begin', 'dbt_self_heal')() -%}
   {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}

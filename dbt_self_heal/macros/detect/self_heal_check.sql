@@ -48,7 +48,8 @@
 {#- What is wrong with the needed relations that exist, relation by relation (self_heal_check; the kinds as in
     self_heal_check_found): fills result.missing, wrong_kind (with reasons), unrecorded and foreign_kinds. -#}
 {% macro self_heal_classify_found(result, needed, keys, found) %}
-  {%- set kinds = {'view': 'view', 'table': 'table', 'incremental': 'table', 'seed': 'table', 'snapshot': 'table'} -%}
+  {%- set kinds = {'view': 'view', 'table': 'table', 'incremental': 'table', 'seed': 'table', 'snapshot': 'table',
+                  'materialized_view': 'materialized_view'} -%}
   {%- for uid in needed -%}
     {%- set node = graph.nodes[uid] -%}
     {%- set key = keys[loop.index0] -%}

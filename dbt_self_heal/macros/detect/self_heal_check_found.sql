@@ -9,7 +9,8 @@
   {%- for uid in needed -%}{%- do result['keys'].update({uid: keys[loop.index0]}) -%}{%- endfor -%}
   {#- The kind each built-in materialization leaves; any other (dbt-duckdb's external is a view over files, custom
       materializations) may leave either, so its kind is not checked. -#}
-  {%- set kinds = {'view': 'view', 'table': 'table', 'incremental': 'table', 'seed': 'table', 'snapshot': 'table'} -%}
+  {%- set kinds = {'view': 'view', 'table': 'table', 'incremental': 'table', 'seed': 'table', 'snapshot': 'table',
+                  'materialized_view': 'materialized_view'} -%}
   {%- set fingerprints = {} -%}
   {%- for uid in needed -%}
     {%- set record = found.records.get(keys[loop.index0]) -%}

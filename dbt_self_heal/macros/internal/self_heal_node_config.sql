@@ -4,8 +4,11 @@
   {%- set value = context['self_heal__engine_state'].stack[-1].node.config.get(name, default) -%}
   {#- dbt's --full-refresh applies to the nodes the run selects; the heal builds nodes the run did not select, which
       plain dbt would not touch, so an existing incremental ancestor keeps its history (should_full_refresh() reads
-      this before flags.FULL_REFRESH). A node configured full_refresh: true keeps it. -#}
-  {%- if name == 'full_refresh' and value is none -%}{{ return(false) }}{%- endif -%}
+      this before flags.FULL_REFRESH). A node configured full_refresh: true keeps it; one the plan builds from
+      scratch (an incremental model built under --empty, self_heal_rebuild_set) gets true. -#}
+  {%- if name == 'full_refresh' and value is none -%}
+    {{ return(context['self_heal__engine_state'].stack[-1].node.unique_id in (context['self_heal__engine_state'].get('from_scratch') or [])) }}
+  {%- endif -%}
   {{ return(value) }}
 {% endmacro %}
 

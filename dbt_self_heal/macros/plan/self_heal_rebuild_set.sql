@@ -23,16 +23,31 @@
   {%- set unbuildable = dbt_self_heal.self_heal_check_buildable(check.stale + check.unrecorded, reasons=true)
         if check.stale or check.unrecorded else {} -%}
   {%- set held = [] -%}
+  {#- An incremental model built under --empty holds no history: it is built again from scratch (as with
+      --full-refresh), not run incrementally over its empty table, which would add nothing to it. -#}
+  {%- set from_scratch = [] -%}
   {%- for uid in check.stale -%}
     {%- set config = graph.nodes[uid].config -%}
-    {%- if uid in unbuildable or (config.materialized == 'incremental'
+    {%- if config.materialized == 'incremental'
+          and '"empty": true' in ((check.records.get(check['keys'][uid]) or {}).get('parts') or '') -%}
+      {%- do from_scratch.append(uid) -%}
+    {%- endif -%}
+    {#- One that must fail on new columns would stop the run where plain dbt, not selecting it, succeeds. -#}
+    {%- if config.materialized == 'incremental' and config.get('on_schema_change') == 'fail' and uid not in unbuildable -%}
+      {%- do unbuildable.update({uid: "it is an incremental model with on_schema_change='fail', which fails when its "
+          ~ "columns changed (then add --full-refresh)"}) -%}
+    {%- endif -%}
+    {%- if uid in from_scratch -%}
+      {%- do rebuild.append(uid) -%}
+    {%- elif uid in unbuildable or (config.materialized == 'incremental'
           and (not config.get('unique_key') or config.get('incremental_strategy') == 'append')) -%}
       {%- do held.append(uid) -%}
     {%- else -%}
       {%- do rebuild.append(uid) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do check.update({'held': held, 'unbuildable': unbuildable, 'lost': dbt_self_heal.self_heal_lost(check)}) -%}
+  {%- do check.update({'held': held, 'unbuildable': unbuildable, 'lost': dbt_self_heal.self_heal_lost(check),
+                       'from_scratch': from_scratch}) -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
     {%- set node = graph.nodes[uid] -%}
