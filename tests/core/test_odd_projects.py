@@ -306,8 +306,9 @@ def test_package_models_config_calls_and_jinja_vars_render_as_dbt_renders_them(t
 
 
 def test_snapshots_are_used_as_they_are_and_file_sources_need_no_table(tmp_path: Path, db: Path) -> None:
-    """A snapshot holds history only `dbt snapshot` adds to: once there it is adopted and never rebuilt, while
-    the models around it heal. A source with an external_location is read from its file."""
+    """A snapshot holds history only `dbt snapshot` adds to: once there it is adopted and never rebuilt, and what
+    feeds it is not needed by a run that reads it (plain dbt does not touch it: an edited or even dropped `base`
+    changes nothing for leaf). A source with an external_location is read from its file."""
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "people.csv").write_text("id,name\n1,a\n2,b\n", encoding="utf-8")
     project = make_project(tmp_path / "p", {
@@ -333,10 +334,15 @@ def test_snapshots_are_used_as_they_are_and_file_sources_need_no_table(tmp_path:
     assert run_dbt(["build"], db, project_dir=project).returncode == 0
     with (project / "models" / "base.sql").open("a", encoding="utf-8") as f:
         f.write("-- edited\n")
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop view base")
     again = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
     assert again.returncode == 0, again.messages
-    assert again.events("heal_complete")[0]["relations"] == ["base"]
+    assert not again.events("heal_start"), again.messages
     assert query(db, "select n from leaf") == [(2,)]
+    snapshot = run_dbt(["snapshot"], db, project_dir=project)
+    assert snapshot.returncode == 0, snapshot.messages
+    assert snapshot.events("heal_complete")[0]["relations"] == ["base"], "the snapshot's own run needs base"
 
 
 def stale_of(run: object) -> dict[str, str]:
@@ -519,3 +525,39 @@ def test_a_model_whose_macro_calls_config_is_refused_by_name_before_anything_is_
     assert second.returncode == 0, second.messages
     assert second.events("heal_complete")[0]["relations"] == ["other"]
     assert query(db, "select one, two from leaf") == [(1, 2)]
+
+
+def test_unit_test_inputs_given_as_sql_are_not_needed(tmp_path: Path, db: Path) -> None:
+    """dbt reads a unit test's `format: sql` input from the test, never from its relation: a run of unit tests whose
+    inputs are all given as SQL needs nothing built, even when the source behind them does not exist."""
+    project = make_project(tmp_path / "p", {
+        "models/sources.yml": """\
+            version: 2
+            sources:
+              - name: raw
+                schema: main
+                tables: [{name: orders}]
+            unit_tests:
+              - name: doubles_amounts
+                model: fct
+                given:
+                  - input: ref('stg_orders')
+                    format: sql
+                    rows: select 1 as id, 5 as amount
+                expect:
+                  rows: [{id: 1, dbl: 10}]
+              - name: reads_orders
+                model: stg_orders
+                given:
+                  - input: source("raw", "orders")
+                    format: sql
+                    rows: select 1 as id, 5 as amount
+                expect:
+                  rows: [{id: 1, amount: 5}]
+            """,
+        "models/stg_orders.sql": "select id, amount from {{ source('raw', 'orders') }}\n",
+        "models/fct.sql": "select id, amount * 2 as dbl from {{ ref('stg_orders') }}\n",
+    })
+    run = run_dbt(["test", "--select", "test_type:unit"], db, project_dir=project)
+    assert run.returncode == 0, run.messages
+    assert not run.events("heal_start") and not run.events("heal_failed"), run.messages

@@ -61,7 +61,8 @@
     {%- do seen.update({uid: true}) -%}
     {%- set node = graph.nodes.get(uid) -%}
     {%- if node -%}
-      {%- do queue.extend(node.depends_on.get('nodes', [])) -%}
+      {#- An unselected snapshot is used as it is (or refused when missing): what feeds it is not this run's need. -#}
+      {%- if node.resource_type != 'snapshot' or uid in selected -%}{%- do queue.extend(node.depends_on.get('nodes', [])) -%}{%- endif -%}
       {%- if ((node.config.get('meta') or {}).get('self_heal') or {}).get('inputs')
             or (node.resource_type == 'seed' and node.checksum.name != 'sha256') -%}
         {%- do file_readers.append(uid) -%}
@@ -81,12 +82,27 @@
 {% endmacro %}
 
 {#- Unit tests are not in `graph`; the manifest names the model (and version) each one tests, whose parents are the
-    test's inputs (self_heal_needed_nodes). -#}
+    test's inputs (self_heal_needed_nodes). An input the test gives as SQL (`format: sql`) is never read: dbt uses
+    that SQL instead of the relation, so it is not needed (its relation or source may well not exist). -#}
 {% macro self_heal_unit_test_roots(uid) %}
   {%- set roots = [] -%}
   {%- set unit_test = dbt_self_heal.self_heal_dbt_unit_test(uid) -%}
+  {%- set given_sql = [] -%}
+  {%- for given in (unit_test.given if unit_test else []) if given.format == 'sql' -%}
+    {%- do given_sql.append(given.input | replace(' ', '') | replace('"', "'")) -%}
+  {%- endfor -%}
   {%- for tested in (unit_test.depends_on.nodes if unit_test else []) if tested in graph.nodes -%}
-    {%- do roots.extend(graph.nodes[tested].depends_on.get('nodes', [])) -%}
+    {%- for parent in graph.nodes[tested].depends_on.get('nodes', []) -%}
+      {%- set node = graph.nodes.get(parent) or graph.sources.get(parent) -%}
+      {%- set given = [] -%}
+      {%- for input in given_sql if node -%}
+        {%- if (node.resource_type == 'source' and input == "source('" ~ node.source_name ~ "','" ~ node.name ~ "')")
+              or (node.resource_type != 'source' and input.startswith('ref(') and ("'" ~ node.name ~ "'") in input) -%}
+          {%- do given.append(input) -%}
+        {%- endif -%}
+      {%- endfor -%}
+      {%- if not given -%}{%- do roots.append(parent) -%}{%- endif -%}
+    {%- endfor -%}
   {%- endfor -%}
   {{ return(roots) }}
 {% endmacro %}
