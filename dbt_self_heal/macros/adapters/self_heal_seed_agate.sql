@@ -74,7 +74,9 @@
   {%- for name in table.column_names -%}
     {%- do columns.append((name, declared.get(name) or adapter.convert_type(table, loop.index0))) -%}
   {%- endfor -%}
-  {{ return({'sql': none, 'agate_table': table, 'error': none, 'columns': columns}) }}
+  {#- dbt 1.12's `--empty` loads a seed with no rows (its load_agate_table takes none of the file's). -#}
+  {{ return({'sql': none, 'agate_table': table.limit(0) if flags.EMPTY and dbt_self_heal.self_heal_dbt_minor() >= 1012 else table,
+             'error': none, 'columns': columns}) }}
 {% endmacro %}
 
 {#- The agate types of dbt's type tester (dbt_common agate_helper.build_type_tester), taken from a query result,

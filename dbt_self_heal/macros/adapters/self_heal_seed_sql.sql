@@ -54,14 +54,17 @@
     {%- endif -%}
   {%- endfor -%}
   {%- set inferred = dbt_self_heal.self_heal_infer_seed_types(ready) if ready | selectattr('untyped') | first is defined else {} -%}
+  {#- dbt 1.12's `--empty` types the seed from no rows: a number column's precision is then 0, so INTEGER. -#}
+  {%- set no_rows = flags.EMPTY and dbt_self_heal.self_heal_dbt_minor() >= 1012 -%}
   {%- for seed in ready -%}
     {%- set columns = [] -%}
     {%- for name in seed.header -%}
-      {%- do columns.append((name, seed.declared.get(name) or inferred[seed.i][name])) -%}
+      {%- set type = seed.declared.get(name) or inferred[seed.i][name] -%}
+      {%- do columns.append((name, 'integer' if no_rows and type == 'double' and name not in seed.declared else type)) -%}
     {%- endfor -%}
     {%- do seed.update({'columns': columns}) -%}
   {%- endfor -%}
-  {%- set rejected = dbt_self_heal.self_heal_seed_rejects(ready) -%}
+  {%- set rejected = dbt_self_heal.self_heal_seed_rejects(ready) if not no_rows else {} -%}
   {%- for seed in ready -%}
     {%- set node = seed.node -%}
     {%- if seed.i in rejected -%}
@@ -82,7 +85,9 @@
       {%- endset -%}
       {%- set load = "copy " ~ relation ~ " from '" ~ seed.path | replace("'", "''")
                      ~ "' (format csv, header true, delimiter '" ~ seed.delimiter | replace("'", "''") ~ "')" -%}
-      {%- do seeds.update({node.unique_id: {'sql': [ddl, load], 'error': none, 'columns': seed.columns}}) -%}
+      {#- dbt 1.12's `--empty` loads a seed with no rows (its load_agate_table takes none of the file's). -#}
+      {%- do seeds.update({node.unique_id: {'sql': [ddl] if no_rows else [ddl, load], 'error': none,
+                                            'columns': seed.columns}}) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- set ordered = {} -%}
