@@ -146,3 +146,20 @@ def test_views_on_a_rebuilt_view_come_back_as_they_were_and_one_that_no_longer_f
     assert pg.query("select column_name from information_schema.columns where table_schema = 'main'"
                     " and table_name = 'stg_customer_firsts' order by ordinal_position") == [
         ("customer_id",), ("first_name",)]
+
+
+def test_a_materialized_view_found_as_a_table_is_rebuilt_as_one(tmp_path: Path, pg: PgDatabase) -> None:
+    project = copy_fixture("jaffle_shop", tmp_path)
+    (project / "models" / "marts" / "customer_count.sql").write_text(
+        "{{ config(materialized='materialized_view') }}\nselect count(*) as n from {{ ref('stg_customers') }}\n")
+    (project / "models" / "marts" / "count_report.sql").write_text("select n from {{ ref('customer_count') }}\n")
+    first = pg.dbt(["run", "--select", "count_report"], project)
+    assert first.returncode == 0, first.messages[-3000:]
+    pg.query("drop materialized view main.customer_count")
+    pg.query("create table main.customer_count as select 0::bigint as n")
+    second = pg.dbt(["run", "--select", "count_report"], project)
+    assert second.returncode == 0, second.messages[-3000:]
+    assert "is a table but customer_count is materialized as materialized_view" in reasons(
+        second.events("heal_start"))["customer_count"]
+    assert pg.query("select relkind from pg_class where oid = 'main.customer_count'::regclass") == [("m",)]
+    assert pg.query("select n from main.count_report") == [(100,)]
