@@ -59,6 +59,12 @@ class CheckFailed(AssertionError):
     pass
 
 
+def catalog_diffs(got: dict[str, Any], built: dict[str, Any]) -> list[str]:
+    """`relation.key` for every catalog entry (kind, columns, rows, ...) of a relation in both that differs."""
+    return [f"{rel}.{key}" for rel in sorted(set(got) & set(built)) for key in built[rel]
+            if got[rel].get(key) != built[rel][key]]  # fmt: skip
+
+
 def expect(condition: object, message: str, run: DbtRun | None = None) -> None:
     if not condition:
         detail = ""
@@ -226,8 +232,7 @@ class Chain:
         got = catalog(self.db("healed"))
         extra = sorted(set(got) - set(built))
         expect(not extra, f"the heal made relations the plain build does not: {extra}")
-        diffs = [f"{rel}.{key}" for rel in sorted(set(got) & set(built)) for key in built[rel]
-                 if got[rel].get(key) != built[rel][key]]  # fmt: skip
+        diffs = catalog_diffs(got, built)
         expect(not diffs, f"healed relations differ from the plain build: {diffs}")
 
     def check_warm(self, state: dict[str, Any]) -> None:
@@ -344,8 +349,7 @@ class Chain:
         [complete] = run.events("heal_complete") or [None]
         expect(complete is not None and complete["relations"], "no heal_complete event", run)
         built, got = catalog(self.db("empty-plain")), catalog(self.db("empty-healed"))
-        diffs = [f"{rel}.{key}" for rel in sorted(set(got) & set(built)) for key in built[rel]
-                 if got[rel].get(key) != built[rel][key]]  # fmt: skip
+        diffs = catalog_diffs(got, built)
         expect(not diffs, f"relations healed under --empty differ from plain dbt --empty's: {diffs}")
 
     def leftovers(self, db: Path) -> set[str]:
