@@ -33,7 +33,8 @@
       {%- do from_scratch.append(uid) -%}
     {%- endif -%}
     {#- One that must fail on new columns would stop the run where plain dbt, not selecting it, succeeds. -#}
-    {%- if config.materialized == 'incremental' and config.get('on_schema_change') == 'fail' and uid not in unbuildable -%}
+    {%- if config.materialized == 'incremental' and config.get('on_schema_change') == 'fail' and uid not in unbuildable
+          and uid not in from_scratch -%}
       {%- do unbuildable.update({uid: "it is an incremental model with on_schema_change='fail', which fails when its "
           ~ "columns changed (then add --full-refresh)"}) -%}
     {%- endif -%}
