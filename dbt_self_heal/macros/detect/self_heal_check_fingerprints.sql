@@ -1,7 +1,7 @@
 {#- The slow path of the check (its own macro, so healthy runs on the fast path never compile it): every needed
     node's fingerprint against its record. -#}
 {% macro self_heal_check_fingerprints(result, needed, keys, found) %}
-  {%- set hashes = dbt_self_heal.self_heal_known_hashes(found.records, found.files) -%}
+  {%- set hashes = dbt_self_heal.self_heal_known_hashes(found.records, found.files) if found.files else {} -%}
   {%- set fingerprints = dbt_self_heal.self_heal_fingerprints(needed, hashes) -%}
   {%- do result.update({'fingerprints': fingerprints, 'hashes': hashes}) -%}
   {%- for uid in needed -%}

@@ -9,8 +9,13 @@
       {%- do wanted.append((var_name, var(var_name, none), node.name)) -%}
     {%- endfor -%}
   {%- endfor -%}
+  {{ return(dbt_self_heal.self_heal_check_input_files(wanted) if wanted else []) }}
+{% endmacro %}
+
+{#- The files of self_heal_check_inputs, as (var name, path, model) triples: one problem per unset var or missing file
+    (its own macro, so a project that declares no inputs never compiles it). -#}
+{% macro self_heal_check_input_files(wanted) %}
   {%- set problems = [] -%}
-  {%- if wanted | length == 0 -%}{{ return(problems) }}{%- endif -%}
   {%- set paths = [] -%}
   {%- for var_name, path, _ in wanted -%}{%- do paths.append(path or '') -%}{%- endfor -%}
   {%- set counts = adapter.dispatch('self_heal_file_counts', 'dbt_self_heal')(paths) -%}

@@ -1,7 +1,7 @@
-{#- Content hashes for the files: the recorded one while size and modification time are unchanged, else hashed now. -#}
+{#- Content hashes for the files: the recorded one while size and modification time are unchanged, else hashed now.
+    Callers skip it when no file is covered (`stats` empty). -#}
 {% macro self_heal_known_hashes(records, stats) %}
   {%- set hashes = {} -%}
-  {%- if not stats -%}{{ return(hashes) }}{%- endif -%}
   {%- set recorded = {} -%}
   {%- for record in records.values() if record.get('files') -%}
     {%- do recorded.update(fromjson(record.files)) -%}

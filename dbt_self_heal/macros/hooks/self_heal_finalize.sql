@@ -37,7 +37,9 @@
   {%- endif -%}
   {#- dbt built these itself in this run: record their fingerprints, so the next run knows they are current (those
       unchanged under this run's digest in one statement). -#}
-  {%- set changed = dbt_self_heal.self_heal_record_unchanged(built, check) if built else [] -%}
+  {#- Without records or a digest nothing can be unchanged (self_heal_record_unchanged is then not compiled). -#}
+  {%- set changed = dbt_self_heal.self_heal_record_unchanged(built, check)
+        if built and check.get('record_exists') and check.get('digest') else built -%}
   {%- if changed -%}{%- do dbt_self_heal.self_heal_record_built(changed, check) -%}{%- endif -%}
   {%- if (check.selected | length) > (built | length) -%}
     {%- set statuses = {} -%}

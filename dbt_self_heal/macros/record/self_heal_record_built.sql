@@ -15,7 +15,7 @@
     {%- set found = dbt_self_heal.self_heal_inspect(keys, record_relation if record_exists else none, unhashed) -%}
     {%- do found.records.update(check.records) -%}
     {%- do stats.update(found.files) -%}
-    {%- do hashes.update(dbt_self_heal.self_heal_known_hashes(found.records, found.files)) -%}
+    {%- if found.files -%}{%- do hashes.update(dbt_self_heal.self_heal_known_hashes(found.records, found.files)) -%}{%- endif -%}
   {%- endif -%}
   {#- Nodes dbt rebuilt are hashed again (their parents may have been rebuilt too); the rest are the check's. -#}
   {%- set known = {} -%}

@@ -3,9 +3,9 @@
     had, since everything a fingerprint is made of is in the digest (self_heal_project_digest). Such records are
     restored in one statement, as built by dbt now, and only the rest is fingerprinted (self_heal_record_built), so a
     healthy run compiles none of the fingerprint macros. Records of adopted relations are fingerprinted afresh (their
-    parts name the kind they were adopted as). Returns the nodes still to record. -#}
+    parts name the kind they were adopted as). Returns the nodes still to record; only called
+    with records and a digest (self_heal_finalize). -#}
 {% macro self_heal_record_unchanged(built, check) %}
-  {%- if not check.get('record_exists') or not check.get('digest') -%}{{ return(built) }}{%- endif -%}
   {%- set uid_of = {} -%}
   {%- for uid in built -%}
     {%- set node = graph.nodes[uid] -%}
