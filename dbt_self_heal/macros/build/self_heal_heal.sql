@@ -39,7 +39,7 @@
   {%- set run = dbt_self_heal.self_heal_start_run(recorded, check_started, missing_names) -%}
   {%- do run.steps.append(dbt_self_heal.self_heal_step_event('check_tables', 'completed', check_started, missing_names)) -%}
 
-  {%- set unsure_sources = {} -%}
+  {%- set unsure_sources = check.get('unsure') or {} -%}{#- sources, and missing nodes only declared (self_heal_declared_only) -#}
   {%- set problems = foreign_keys.problems + dbt_self_heal.self_heal_check_buildable(missing) + dbt_self_heal.self_heal_check_inputs(missing + readers)
                      + (dbt_self_heal.self_heal_check_sources(missing, unsure_sources) if graph.sources else [])
                      + (dbt_self_heal.self_heal_check_between(missing, needs) if needs.between else []) -%}

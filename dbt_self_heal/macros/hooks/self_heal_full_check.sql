@@ -11,13 +11,15 @@
   {%- endif -%}
   {%- set check = dbt_self_heal.self_heal_check(needs.needed, needs.file_readers, selected) -%}
   {%- if check.unrecorded -%}{%- do dbt_self_heal.self_heal_compare_unrecorded(check, settings) -%}{%- endif -%}
+  {%- do check.update({'selected': selected}) -%}
   {%- set plan = dbt_self_heal.self_heal_plan(check, settings)
         if check.missing or check.wrong_kind or check.stale or check.unrecorded else none -%}
+  {%- if plan and plan.skipped -%}{%- do dbt_self_heal.self_heal_leave_declared(plan.skipped, needs, check) -%}{%- endif -%}
   {%- if plan and plan.lost -%}{{ return({'sql': dbt_self_heal.self_heal_refuse_lost(check, check_started)}) }}{%- endif -%}
   {%- if plan and plan.held -%}{%- do dbt_self_heal.self_heal_hold(check) -%}{%- endif -%}
   {%- if plan and plan.rebuild -%}
     {#- For the on-run-end hook of this invocation. -#}
-    {%- do check.update({'selected': selected, 'between': needs.between}) -%}
+    {%- do check.update({'between': needs.between}) -%}
     {%- do dbt_self_heal.self_heal_run_state().update({'check': check}) -%}
     {{ return({'sql': dbt_self_heal.self_heal_heal(needs, check, plan, readers, check_started)}) }}
   {%- endif -%}
@@ -59,4 +61,22 @@
         ~ "_selfheal}') or set it in dbt_project.yml, then rerun.") -%}
   {%- endfor -%}
   {{ return(dbt_self_heal.self_heal_refuse_run(problems, check_started)) }}
+{% endmacro %}
+
+{#- Missing nodes the heal does not build that what needs them only declares (self_heal_declared_only): not this
+    run's need, as they are not plain dbt's; said once, with how to build them. -#}
+{% macro self_heal_leave_declared(skipped, needs, check) %}
+  {%- do needs.update({'needed': needs.needed | reject('in', skipped) | list}) -%}
+  {%- do check.update({'missing': check.missing | reject('in', skipped) | list}) -%}
+  {%- set whys = dbt_self_heal.self_heal_check_buildable(skipped, reasons=true) -%}
+  {%- set lines = [] -%}
+  {%- for uid in skipped -%}
+    {%- set readers = [] -%}
+    {%- for reader, parents in check.unsure.items() if uid in parents -%}{%- do readers.append(graph.nodes[reader].name) -%}{%- endfor -%}
+    {%- do lines.append(graph.nodes[uid].name ~ " (" ~ whys[uid] ~ "; only declared by " ~ readers | join(', ')
+        ~ ", e.g. in a `-- depends on:` comment)") -%}
+  {%- endfor -%}
+  {%- do dbt_self_heal.self_heal_emit({'event': 'declared_only', 'relations': dbt_self_heal.self_heal_names(skipped)},
+      "not built, as plain dbt would not build them for this run: " ~ lines | join('; ') ~ ". self_heal does not "
+      ~ "build these; build one with `dbt build --select <name>` when a model reads it.") -%}
 {% endmacro %}
