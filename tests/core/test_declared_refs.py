@@ -21,7 +21,8 @@ FILES = {
         {% endsnapshot %}
         """,
     "models/leaf.sql": "-- depends on: {{ ref('snap') }}\nselect * from {{ ref('s') }}\n",
-    "models/mid.sql": "{{ config(materialized='table') }}\n-- depends on: {{ ref('snap') }}\nselect id from {{ ref('s') }}\n",
+    "models/mid.sql": "{{ config(materialized='table') }}\n"
+                      "-- depends on: {{ ref('snap') }}\nselect id from {{ ref('s') }}\n",
     "models/top.sql": "select id * 10 as id from {{ ref('mid') }}\n",
     "macros/snap_relation.sql": "{% macro snap_relation() %}{{ return(ref('snap')) }}{% endmacro %}\n",
     "models/via_macro.sql": "{{ config(materialized='table') }}\nselect id from {{ snap_relation() }}\n",
