@@ -163,3 +163,43 @@ def test_a_materialized_view_found_as_a_table_is_rebuilt_as_one(tmp_path: Path, 
         second.events("heal_start"))["customer_count"]
     assert pg.query("select relkind from pg_class where oid = 'main.customer_count'::regclass") == [("m",)]
     assert pg.query("select n from main.count_report") == [(100,)]
+
+
+def test_a_relation_whose_replacement_would_drop_the_users_functions_or_columns_is_kept(
+    tmp_path: Path, pg: PgDatabase
+) -> None:
+    """DROP ... CASCADE of a stale table would take a function whose body reads it, a function returning its row
+    type and another table's column of that type (with the rows in it). Plain `dbt run --select` of a model
+    downstream never touches that table, so the heal keeps it as it is, says why, and builds the rest."""
+    project = copy_fixture("jaffle_shop", tmp_path)
+    (project / "models" / "marts" / "customer_ids.sql").write_text(
+        "{{ config(materialized='table') }}\nselect customer_id from {{ ref('customers') }}\n")
+    first = pg.dbt(["run"], project)
+    assert first.returncode == 0, first.messages[-3000:]
+    pg.query("create schema app")
+    pg.query("create function app.n_customers() returns bigint language sql begin atomic"
+             " select count(*) from main.customers; end")
+    pg.query("create function app.all_customers() returns setof main.customers language sql"
+             " as 'select * from main.customers'")
+    pg.query("create table app.keep (k int, c main.customers)")
+    pg.query("insert into app.keep (k) values (1)")
+    model = project / "models" / "marts" / "customers.sql"
+    model.write_text(model.read_text() + "\n-- edited\n")
+    staging = project / "models" / "staging" / "stg_orders.sql"
+    staging.write_text(staging.read_text() + "\n-- edited\n")
+
+    run = pg.dbt(["run", "--select", "customer_ids"], project)
+    assert run.returncode == 0, run.messages[-3000:]
+    [kept] = run.events("stale_kept")
+    assert [item["relation"] for item in kept["stale"]] == ["customers"]
+    for words in ("function app.n_customers()", "function app.all_customers()", "column c of table app.keep"):
+        assert words in kept["message"], kept["message"]
+    assert run.events("heal_complete")[0]["relations"] == ["stg_orders"]
+    assert pg.query("select app.n_customers()") == [(100,)]
+    assert pg.query("select count(*) from app.keep where k = 1") == [(1,)]
+    assert pg.query("select count(*) from information_schema.columns where table_schema = 'app'"
+                    " and table_name = 'keep'") == [(2,)]
+    again = pg.dbt(["run", "--select", "customer_ids"], project)
+    assert again.returncode == 0, again.messages[-3000:]
+    assert [item["relation"] for item in again.events("stale_kept")[0]["stale"]] == ["customers"], "said every run"
+    assert pg.query("select app.n_customers()") == [(100,)]

@@ -16,6 +16,28 @@
     {%- if uid not in check.missing -%}{%- do replaced.append(dbt_self_heal.self_heal_sql_string(check['keys'][uid])) -%}{%- endif -%}
   {%- endfor -%}
   {%- if not replaced -%}{{ return([]) }}{%- endif -%}
+  {#- What CASCADE would also drop and the heal cannot create again: a function whose body or signature uses the
+      relation or its row type, another table's column of that type, another table's policy that reads it. Such a
+      relation is kept as it is (self_heal_hold_blocked), as plain dbt keeps it in a run that does not select it. -#}
+  {%- set blockers -%}
+    select lower(n.nspname || '.' || c.relname), pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)
+    from pg_catalog.pg_class as c
+    join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+    join pg_catalog.pg_depend as d
+      on d.deptype = 'n' and ((d.refclassid = 'pg_catalog.pg_class'::regclass and d.refobjid = c.oid)
+                              or (d.refclassid = 'pg_catalog.pg_type'::regclass and d.refobjid = c.reltype))
+    where lower(n.nspname || '.' || c.relname) in ({{ replaced | join(', ') }})
+      and d.classid <> 'pg_catalog.pg_rewrite'::regclass
+      and not (d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid)
+      and not (d.classid = 'pg_catalog.pg_constraint'::regclass and exists (
+        select 1 from pg_catalog.pg_constraint as k where k.oid = d.objid and (k.conrelid = c.oid or k.contype = 'f')))
+      and not (d.classid = 'pg_catalog.pg_policy'::regclass and exists (
+        select 1 from pg_catalog.pg_policy as p where p.oid = d.objid and p.polrelid = c.oid))
+    order by 1, 2
+  {%- endset -%}
+  {%- set blocked = {} -%}
+  {%- for key, object in run_query(blockers).rows -%}{%- do blocked.setdefault(key, []).append(object) -%}{%- endfor -%}
+  {%- if blocked -%}{%- do check.update({'blocked': blocked}) -%}{%- endif -%}
   {%- set sql -%}
     with recursive dependants(oid, depth) as (
       select r.ev_class, 1

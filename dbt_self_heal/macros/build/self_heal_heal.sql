@@ -59,6 +59,10 @@
   {%- do adapter.dispatch('self_heal_begin', 'dbt_self_heal')() -%}
   {%- for ddl in dbt_self_heal.self_heal_schema_sql(missing) -%}{%- do run_query(ddl) -%}{%- endfor -%}
   {%- set dependants = adapter.dispatch('self_heal_dependants', 'dbt_self_heal')(missing, check) -%}
+  {%- if check.get('blocked') -%}
+    {%- set missing = dbt_self_heal.self_heal_hold_blocked(plan, check, missing) -%}
+    {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
+  {%- endif -%}
   {%- set total = missing | length -%}
   {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
   {%- do dbt_self_heal.self_heal_advance(run, 'load_seeds', dbt_self_heal.self_heal_names(plan.seeds),

@@ -22,3 +22,21 @@
   {%- do dbt_self_heal.self_heal_emit({'event': 'stale_kept', 'stale': held},
       "WARNING: kept as they are, though stale: " ~ lines | join('; ') ~ ". " ~ notes | join(' ')) -%}
 {% endmacro %}
+
+{#- Relations the heal would replace but keeps as they are (PostgreSQL): replacing one drops, with CASCADE, objects of
+    the user's that depend on it and that the heal cannot create again (check.blocked: {relation key: [objects]},
+    self_heal_dependants). Taken out of the plan and held, with a warning naming those objects. Returns what is
+    still to build. -#}
+{% macro self_heal_hold_blocked(plan, check, missing) %}
+  {%- set blocked = [] -%}
+  {%- set whys = {} -%}
+  {%- for uid in missing if check['keys'][uid] in check.blocked -%}
+    {%- do blocked.append(uid) -%}
+    {%- do whys.update({uid: "replacing it would drop, as dbt-postgres replaces a relation (DROP ... CASCADE), what "
+        ~ "depends on it and cannot be created again here: " ~ check.blocked[check['keys'][uid]] | join(', ')}) -%}
+  {%- endfor -%}
+  {%- do check.held.extend(blocked) -%}
+  {%- do plan.update({'seeds': plan.seeds | reject('in', blocked) | list, 'models': plan.models | reject('in', blocked) | list}) -%}
+  {%- do dbt_self_heal.self_heal_hold(dict(check, held=blocked, unbuildable=whys)) -%}
+  {{ return(missing | reject('in', blocked) | list) }}
+{% endmacro %}
