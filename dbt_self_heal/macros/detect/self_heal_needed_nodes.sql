@@ -67,8 +67,9 @@
             or (node.resource_type == 'seed' and node.checksum.name != 'sha256') -%}
         {%- do file_readers.append(uid) -%}
       {%- endif -%}
+      {#- dbt-duckdb's table_function makes a table macro, not a relation: used as it is, like plain dbt does. -#}
       {%- if uid not in selected and node.resource_type in ['seed', 'model', 'snapshot'] and node.config.enabled
-            and node.config.materialized != 'ephemeral' -%}
+            and node.config.materialized not in ['ephemeral', 'table_function'] -%}
         {%- do needed.append(uid) -%}
       {%- endif -%}
     {%- endif -%}

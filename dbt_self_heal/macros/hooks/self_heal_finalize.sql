@@ -43,7 +43,7 @@
   {%- if changed -%}{%- do dbt_self_heal.self_heal_record_built(changed, check) -%}{%- endif -%}
   {%- if (check.selected | length) > (built | length) -%}
     {%- set statuses = {} -%}
-    {%- for result in node_results -%}{%- do statuses.update({result.node.unique_id: 'skipped' if result.status == 'skipped' else 'ran'}) -%}{%- endfor -%}
+    {%- for result in node_results -%}{%- do statuses.update({result.node.unique_id: result.status if result.status in ['skipped', 'error'] else 'ran'}) -%}{%- endfor -%}
     {%- do dbt_self_heal.self_heal_restore_unbuilt(check.selected, statuses) -%}
   {%- endif -%}
   {{ return('') }}

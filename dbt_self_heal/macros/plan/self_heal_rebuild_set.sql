@@ -33,6 +33,13 @@
       {%- do from_scratch.append(uid) -%}
     {%- endif -%}
     {#- One that must fail on new columns would stop the run where plain dbt, not selecting it, succeeds. -#}
+    {#- One whose code reads a var this run does not set, with no default, cannot be compiled in this run. -#}
+    {%- set unset = dbt_self_heal.self_heal_unset_vars(graph.nodes[uid], check) if uid not in unbuildable else [] -%}
+    {%- if unset -%}
+      {%- do unbuildable.update({uid: "it reads var '" ~ unset | join("', '") ~ "', which this run does not set, so it "
+          ~ "cannot be compiled in this run (plain dbt does not compile it either); pass --vars '{" ~ unset[0]
+          ~ ": ...}' to bring it up to date"}) -%}
+    {%- endif -%}
     {%- if config.materialized == 'incremental' and config.get('on_schema_change') == 'fail' and uid not in unbuildable
           and uid not in from_scratch -%}
       {%- do unbuildable.update({uid: "it is an incremental model with on_schema_change='fail', which fails when its "
