@@ -269,3 +269,14 @@ def test_incremental_models_the_heal_built_under_empty_are_built_from_scratch_by
     assert not full.events("stale_kept"), full.messages
     assert sorted(full.events("heal_complete")[0]["relations"]) == ["ev", "inc_app", "inc_di"]
     assert query(db, "select n_di, n_app from leaf") == [(2, 2)]
+    # An incremental that exists when `--empty` selects it runs incrementally over no rows (plain dbt keeps its
+    # rows): it is not "built empty", so the next run neither rebuilds it from scratch nor loses its history.
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from ev where id = 1")
+    again = run_dbt(["run", "--empty", "--select", "inc_di"], db, project_dir=project)
+    assert again.returncode == 0, again.messages
+    assert query(db, "select count(*) from inc_di") == [(2,)]
+    after = run_dbt(["run", "--select", "leaf"], db, project_dir=project)
+    assert after.returncode == 0, after.messages
+    assert not after.events("heal_start"), after.messages
+    assert query(db, "select n_di from leaf") == [(2,)]

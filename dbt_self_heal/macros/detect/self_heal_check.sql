@@ -42,6 +42,8 @@
   {%- else -%}
     {%- do result.missing.extend(needed) -%}
   {%- endif -%}
+  {#- Under --empty, what the heal builds (the missing) is built empty: self_heal_node_fingerprint's `empty` part. -#}
+  {%- if flags.EMPTY -%}{%- do dbt_self_heal.self_heal_run_state().update({'missing_under_empty': result.missing}) -%}{%- endif -%}
   {{ return(dbt_self_heal.self_heal_check_fingerprints(result, needed, keys, found)) }}
 {% endmacro %}
 

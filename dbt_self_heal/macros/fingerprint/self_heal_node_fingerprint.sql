@@ -78,7 +78,7 @@
       'code': shared.code.get(node.unique_id, node.checksum.checksum) if node.checksum.name == 'sha256' else none,
       'config': local_md5(tojson(config, sort_keys=true)),
       'vars': vars, 'env_vars': env_vars, 'inputs': inputs, 'macros': macros, 'parents': parents,
-      'empty': flags.EMPTY is true,
+      'empty': flags.EMPTY is true and dbt_self_heal.self_heal_built_empty(node.unique_id),
   } -%}
   {{ return({'fingerprint': local_md5(tojson(parts, sort_keys=true)), 'parts': parts}) }}
 {% endmacro %}
@@ -115,4 +115,28 @@
   {%- endfor -%}
   {%- do entry.update({'reads': dbt_self_heal.self_heal_reads(entry.texts | join('\n'))}) -%}
   {{ return(entry) }}
+{% endmacro %}
+
+{#- Under --empty, whether this run builds the node empty (a fingerprint's `empty` part, which makes the next run
+    build an incremental from scratch and every other node again): the heal builds what is missing empty, dbt what it
+    selects, except the selected incremental models that exist: dbt runs those incrementally over no rows, so they
+    keep what they held. Relations the run only reads are not built empty. -#}
+{% macro self_heal_built_empty(uid) %}
+  {%- set state = dbt_self_heal.self_heal_run_state() -%}
+  {{ return(uid in (state.get('missing_under_empty') or [])
+            or (uid in selected_resources and uid not in (state.get('kept_under_empty') or []))) }}
+{% endmacro %}
+
+{#- The selected incremental models that exist when --empty selects them (self_heal_built_empty), noted in the run
+    state by the on-run-start hook before dbt runs them. -#}
+{% macro self_heal_kept_under_empty(selected) %}
+  {%- set keys = {} -%}
+  {%- for uid in selected if uid in graph.nodes and graph.nodes[uid].config.materialized == 'incremental' -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- do keys.update({uid: dbt_self_heal.self_heal_relation_key(node.database, node.schema, node.alias)}) -%}
+  {%- endfor -%}
+  {%- set present = dbt_self_heal.self_heal_inspect(keys.values() | list).relations if keys else {} -%}
+  {%- set kept = [] -%}
+  {%- for uid, key in keys.items() if key in present -%}{%- do kept.append(uid) -%}{%- endfor -%}
+  {%- do dbt_self_heal.self_heal_run_state().update({'kept_under_empty': kept}) -%}
 {% endmacro %}

@@ -23,6 +23,7 @@
   {%- set retrying = not selected_resources
         and 'retry' in (invocation_args_dict.get('invocation_command') or '').split() -%}
   {%- set selected = dbt_self_heal.self_heal_retry_selection() if retrying else selected_resources -%}
+  {%- if flags.EMPTY -%}{%- do dbt_self_heal.self_heal_kept_under_empty(selected) -%}{%- endif -%}
   {#- Selected nodes that read external files are checked too: a run must not start without its inputs. -#}
   {%- set readers = [] -%}
   {%- for uid in selected if uid in graph.nodes -%}
