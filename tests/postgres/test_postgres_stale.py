@@ -195,6 +195,7 @@ def test_a_relation_whose_replacement_would_drop_the_users_functions_or_columns_
     for words in ("function app.n_customers()", "function app.all_customers()", "column c of table app.keep"):
         assert words in kept["message"], kept["message"]
     assert run.events("heal_complete")[0]["relations"] == ["stg_orders"]
+    assert run.events("heal_complete")[0]["models"] == 1, "the count leaves the kept relation out"
     assert pg.query("select app.n_customers()") == [(100,)]
     assert pg.query("select count(*) from app.keep where k = 1") == [(1,)]
     assert pg.query("select count(*) from information_schema.columns where table_schema = 'app'"

@@ -62,6 +62,7 @@
   {%- if check.get('blocked') -%}
     {%- set missing = dbt_self_heal.self_heal_hold_blocked(plan, check, missing) -%}
     {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
+    {%- do run.plan.update({'seeds': plan.seeds, 'models': plan.models}) -%}
   {%- endif -%}
   {%- set total = missing | length -%}
   {%- set manifest = dbt_self_heal.self_heal_engine().manifest -%}
@@ -96,6 +97,7 @@
     {%- do plan.update({'models': plan.models | reject('in', kept) | list}) -%}
     {%- set missing = missing | reject('in', kept) | list -%}
     {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
+    {%- do run.plan.update({'seeds': plan.seeds, 'models': plan.models}) -%}
   {%- endif -%}
   {%- if dependants -%}{%- do dbt_self_heal.self_heal_restore_dependants(dependants) -%}{%- endif -%}
   {{ return(dbt_self_heal.self_heal_verify_and_commit(run, missing, check, plan.adopt)) }}
