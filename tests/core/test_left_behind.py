@@ -114,3 +114,27 @@ def test_a_table_function_is_used_as_dbt_duckdb_leaves_it(tmp_path: Path) -> Non
         run = ok(run_dbt(["build", "--select", "tf_child"], db, project_dir=project))
         assert not run.events("heal_start"), run.messages
     assert query(db, "select n from tf_child") == [(3,)]
+
+
+def test_a_stale_incremental_whose_columns_changed_is_kept_not_run_over_its_old_table(tmp_path: Path) -> None:
+    """Its unique_key column was renamed: running it incrementally would fail on the old table (plain dbt, not
+    selecting it, reads it as it is). A stale incremental whose columns are unchanged still runs incrementally."""
+    project, db = workspace(tmp_path, {
+        "seeds/ev.csv": "id,v\n1,a\n2,b\n",
+        "models/inc.sql": "{{ config(materialized='incremental', unique_key='id',"
+                          " incremental_strategy='delete+insert') }}\nselect id, v from {{ ref('ev') }}\n",
+        "models/leaf.sql": "select count(*) as n from {{ ref('inc') }}\n",
+    })
+    ok(run_dbt(["build"], db, project_dir=project))
+    model = project / "models" / "inc.sql"
+    model.write_text(model.read_text().replace("unique_key='id'", "unique_key='key_id'")
+                     .replace("select id, v", "select id as key_id, v"))
+    run = ok(run_dbt(["build", "--select", "leaf"], db, project_dir=project))
+    [kept] = run.events("stale_kept")
+    assert [item["relation"] for item in kept["stale"]] == ["inc"] and "--full-refresh" in kept["message"]
+    assert query(db, "select count(*) from inc") == [(2,)]
+    model.write_text(model.read_text().replace("unique_key='key_id'", "unique_key='id'")
+                     .replace("select id as key_id, v", "select id, v") + "-- only a comment changed\n")
+    again = ok(run_dbt(["build", "--select", "leaf"], db, project_dir=project))
+    assert not again.events("stale_kept"), again.messages
+    assert again.events("heal_complete")[0]["relations"] == ["inc"]

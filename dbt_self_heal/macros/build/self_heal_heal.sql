@@ -77,6 +77,7 @@
   {%- do dbt_self_heal.self_heal_advance(run, 'build_foundation', dbt_self_heal.self_heal_names(plan.models),
                            "Building foundation models (" ~ plan.models | length ~ ")..." if plan.models else none) -%}
   {%- set kept = [] -%}
+  {%- set held_late = [] -%}
   {%- set compare_later = (check.get('compared') or {}).get('later') or [] -%}
   {%- set scoped = adapter.dispatch('self_heal_transaction_scoped', 'dbt_self_heal')(plan.models) -%}
   {%- for uid in plan.models -%}
@@ -86,6 +87,8 @@
     {%- set saved = dbt_self_heal.self_heal_scope_save(scoped[uid]) if uid in scoped else none -%}
     {%- if uid in compare_later or uid in unsure_sources -%}
       {%- do kept.extend(dbt_self_heal.self_heal_build_or_keep(node, compiled, check, uid in compare_later, unsure_sources.get(uid))) -%}
+    {%- elif uid in (check.get('incremental') or []) -%}
+      {%- do held_late.extend(dbt_self_heal.self_heal_run_or_hold_incremental(node, compiled, check)) -%}
     {%- else -%}
       {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
     {%- endif -%}
@@ -96,6 +99,12 @@
     {%- do plan.adopt.extend(kept) -%}
     {%- do plan.update({'models': plan.models | reject('in', kept) | list}) -%}
     {%- set missing = missing | reject('in', kept) | list -%}
+    {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
+    {%- do run.plan.update({'seeds': plan.seeds, 'models': plan.models}) -%}
+  {%- endif -%}
+  {%- if held_late -%}
+    {%- do plan.update({'models': plan.models | reject('in', held_late) | list}) -%}
+    {%- set missing = missing | reject('in', held_late) | list -%}
     {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
     {%- do run.plan.update({'seeds': plan.seeds, 'models': plan.models}) -%}
   {%- endif -%}
@@ -126,4 +135,21 @@
   {%- if sources -%}{%- do dbt_self_heal.self_heal_check_compiled_sources(node, compiled, sources) -%}{%- endif -%}
   {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
   {{ return([]) }}
+{% endmacro %}
+
+{#- A stale incremental model the heal runs incrementally (self_heal_rebuild_set: check.incremental): run when the
+    columns of its compiled SQL are those of the relation it holds; else kept as it is, with a warning (a renamed
+    unique_key column fails the merge, other changes would mix old and new columns), as plain dbt keeps it in a run
+    that does not select it. Returns [its id] when kept. -#}
+{% macro self_heal_run_or_hold_incremental(node, compiled, check) %}
+  {%- set difference = dbt_self_heal.self_heal_column_difference(graph.nodes[node.unique_id], check, compiled) -%}
+  {%- if not difference -%}
+    {%- do dbt_self_heal.self_heal_materialize(node, compiled) -%}
+    {{ return([]) }}
+  {%- endif -%}
+  {%- do check.held.append(node.unique_id) -%}
+  {%- do dbt_self_heal.self_heal_hold(dict(check, held=[node.unique_id], unbuildable={node.unique_id: difference
+      ~ ", so running it incrementally over what it holds could fail or mix its old and new columns; `dbt build "
+      ~ "--select " ~ node.name ~ " --full-refresh` rebuilds it"})) -%}
+  {{ return([node.unique_id]) }}
 {% endmacro %}

@@ -26,6 +26,7 @@
   {#- An incremental model built under --empty holds no history: it is built again from scratch (as with
       --full-refresh), not run incrementally over its empty table, which would add nothing to it. -#}
   {%- set from_scratch = [] -%}
+  {%- set incremental = [] -%}
   {%- for uid in check.stale -%}
     {%- set config = graph.nodes[uid].config -%}
     {%- if config.materialized == 'incremental'
@@ -52,10 +53,12 @@
       {%- do held.append(uid) -%}
     {%- else -%}
       {%- do rebuild.append(uid) -%}
+      {#- Run incrementally over what it holds: the heal first checks its columns (self_heal_heal). -#}
+      {%- if config.materialized == 'incremental' -%}{%- do incremental.append(uid) -%}{%- endif -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do check.update({'held': held, 'unbuildable': unbuildable, 'lost': dbt_self_heal.self_heal_lost(check),
-                       'from_scratch': from_scratch}) -%}
+                       'from_scratch': from_scratch, 'incremental': incremental}) -%}
   {%- set adopt = [] -%}
   {%- for uid in check.unrecorded -%}
     {%- set node = graph.nodes[uid] -%}
