@@ -122,3 +122,43 @@ def test_four_concurrent_builds_on_an_empty_schema_all_succeed_and_one_heals(tmp
     assert skipped == ["healthy"] * 3
     assert [row["state"] for row in pg.state_rows()] == ["completed"]
     assert {f"main.leaf_{i}" for i in range(4)} <= set(pg.catalog())
+
+
+def test_a_relation_another_live_run_is_building_is_kept_not_rebuilt_concurrently(
+    tmp_path: Path, pg: PgDatabase
+) -> None:
+    """Run A selects stg_payments and marks its record unfinished before dbt builds it (slowly). Run B, started
+    meanwhile, needs stg_payments as an unselected ancestor: it must not take A's mark for an interrupted run and
+    rebuild the relation A is building (two creations of one table collide); it keeps it, as plain dbt does."""
+    project = copy_fixture("jaffle_shop", tmp_path)
+    (project / "models" / "staging" / "stg_payments.sql").write_text(
+        "{{ config(materialized='table') }}\n"
+        "select id as payment_id, order_id, payment_method, amount / 100.0 as amount\n"
+        "from {{ ref('raw_payments') }}, (select pg_sleep({{ var('pause', 0) }})) as pause\n"
+    )
+    pause = ["--vars", "{pause: 12}"]
+    first = pg.dbt(["run", "--select", "customers", *pause], project)
+    assert first.returncode == 0, first.messages
+    log_a = (tmp_path / "a.jsonl").open("w")
+    run_a = start_dbt(pg, project, ["run", "--select", "stg_payments", *pause], "a", out=log_a)
+    deadline = time.monotonic() + 120
+    while "stg_payments" not in str(pg.query("select string_agg(query, ' ') from pg_stat_activity "
+                                             "where query like '%pg_sleep%' and pid <> pg_backend_pid()")):  # fmt: skip
+        assert time.monotonic() < deadline and run_a.poll() is None, "run A never started building stg_payments"
+        time.sleep(0.2)
+    assert pg.query("select count(*) from main.self_heal_fingerprints where fingerprint like 'unfinished:%'") == [(1,)]
+    run_b = pg.dbt(["run", "--select", "customers", *pause], project, run_name="b")
+    still_building = run_a.poll() is None
+    run_a.wait(timeout=300)
+    log_a.close()
+    assert run_b.returncode == 0, run_b.messages
+    assert "building model stg_payments" not in run_b.messages, "run B rebuilt what run A was building"
+    kept = run_b.events("stale_kept")
+    assert [item["relation"] for e in kept for item in e["stale"]] == ["stg_payments"], run_b.messages
+    assert "another run was building it and is still connected" in run_b.messages
+    assert still_building, "run B ended after run A: the test did not overlap them"
+    assert run_a.returncode == 0, (tmp_path / "a.jsonl").read_text()[-3000:]
+    # Run A recorded what it built: the next run finds everything fresh.
+    again = pg.dbt(["run", "--select", "customers", *pause], project, run_name="c")
+    assert again.returncode == 0, again.messages
+    assert again.events("heal_skipped")[0]["reason"] == "healthy", again.messages

@@ -27,6 +27,20 @@
       --full-refresh), not run incrementally over its empty table, which would add nothing to it. -#}
   {%- set from_scratch = [] -%}
   {%- set incremental = [] -%}
+  {#- A record marked unfinished by another run that is still connected (PostgreSQL): that run may be building the
+      relation now, and rebuilding it here at the same time could fail or add an incremental's rows twice. It is
+      kept as it is, as plain dbt, not selecting it, keeps it; that run records it when it ends. -#}
+  {%- set marked = [] -%}
+  {%- for uid in check.stale
+        if ((check.records.get(check['keys'][uid]) or {}).get('fingerprint') or '').startswith('unfinished:') -%}
+    {%- do marked.append(uid) -%}
+  {%- endfor -%}
+  {%- set others = dbt_self_heal.self_heal_other_runs() if marked else [] -%}
+  {%- for uid in marked if others and uid not in unbuildable -%}
+    {%- do unbuildable.update({uid: "another run was building it and is still connected to this database ("
+        ~ others | join(', ') ~ "): it is kept as it is until that run records it; if that run was interrupted, a "
+        ~ "run after it rebuilds it"}) -%}
+  {%- endfor -%}
   {%- for uid in check.stale -%}
     {%- set config = graph.nodes[uid].config -%}
     {%- if config.materialized == 'incremental'
