@@ -44,7 +44,14 @@
   {%- if (check.selected | length) > (built | length) -%}
     {%- set statuses = {} -%}
     {%- for result in node_results -%}{%- do statuses.update({result.node.unique_id: result.status if result.status in ['skipped', 'error'] else 'ran'}) -%}{%- endfor -%}
-    {%- do dbt_self_heal.self_heal_restore_unbuilt(check.selected, statuses) -%}
+    {#- Only selected models and seeds dbt did not run can have a mark to take off (most runs: none, and the macro
+        that decides is then not compiled; tests are never marked). -#}
+    {%- set unsettled = [] -%}
+    {%- for uid in check.selected if uid in graph.nodes and graph.nodes[uid].resource_type in ['model', 'seed']
+          and statuses.get(uid, 'skipped') != 'ran' -%}
+      {%- do unsettled.append(uid) -%}
+    {%- endfor -%}
+    {%- if unsettled -%}{%- do dbt_self_heal.self_heal_restore_unbuilt(unsettled, statuses) -%}{%- endif -%}
   {%- endif -%}
   {{ return('') }}
 {% endmacro %}
