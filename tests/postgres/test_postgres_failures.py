@@ -162,3 +162,21 @@ def test_a_relation_another_live_run_is_building_is_kept_not_rebuilt_concurrentl
     again = pg.dbt(["run", "--select", "customers", *pause], project, run_name="c")
     assert again.returncode == 0, again.messages
     assert again.events("heal_skipped")[0]["reason"] == "healthy", again.messages
+    # A run killed while building leaves its mark and no session: the next run rebuilds what it marked.
+    killed = start_dbt(pg, project, ["run", "--select", "stg_payments", *pause], "killed")
+    while "stg_payments" not in str(pg.query("select string_agg(query, ' ') from pg_stat_activity "
+                                             "where query like '%pg_sleep%' and pid <> pg_backend_pid()")):  # fmt: skip
+        assert killed.poll() is None, "the run to kill ended first"
+        time.sleep(0.2)
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.communicate()
+    for _ in range(100):
+        if pg.query("select count(*) from pg_stat_activity where datname = current_database() "
+                    "and pid <> pg_backend_pid()") == [(0,)]:  # fmt: skip
+            break
+        time.sleep(0.1)
+    after = pg.dbt(["run", "--select", "customers", *pause], project, run_name="d")
+    assert after.returncode == 0, after.messages
+    [healed] = after.events("heal_complete")
+    assert healed["relations"] == ["stg_payments"], after.messages
+    assert "stopped before recording what it built" in after.messages
