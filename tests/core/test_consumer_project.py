@@ -183,6 +183,8 @@ def test_heal_events_name_the_missing_relations(project: Path, tmp_path: Path) -
         unnamed = [rel for node, rel in NEEDED if shown(node, rel) not in names and rel not in names]
         assert not unnamed, f"{field} does not name {unnamed}: {names}"
         assert LEAF not in names, f"{field} names the selected leaf, which dbt builds itself"
+    versioned = [line for line in run.messages.splitlines() if "] building model dim_customers" in line]
+    assert versioned and all(".v1 (" in line or ".v2 (" in line for line in versioned), versioned
 
 
 @pytest.mark.parametrize(

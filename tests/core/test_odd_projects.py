@@ -332,6 +332,10 @@ def test_snapshots_are_used_as_they_are_and_file_sources_need_no_table(tmp_path:
     assert first.returncode != 0, "a missing snapshot must be refused"
     assert "does not build snapshot.odd.snap" in first.events("heal_failed")[0]["error"]
     assert run_dbt(["build"], db, project_dir=project).returncode == 0
+    # dbt built the snapshot with these hooks on: it is recorded, not taken next time for one built outside them.
+    healthy = run_dbt(["build", "--select", "leaf"], db, project_dir=project)
+    assert healthy.returncode == 0, healthy.messages
+    assert not healthy.events("adopted"), healthy.messages
     with (project / "models" / "base.sql").open("a", encoding="utf-8") as f:
         f.write("-- edited\n")
     with duckdb.connect(str(db)) as con:

@@ -15,7 +15,10 @@
   {%- set built = [] -%}
   {#- dbt 1.8 reports a failed on-run-start hook as a result without a node (task/run.py safe_run_hooks). -#}
   {%- set node_results = results | selectattr('node', 'defined') | list -%}
-  {%- for result in node_results if result.status == 'success' and result.node.resource_type in ['model', 'seed']
+  {#- Snapshots too: recorded, the next run does not take one for a relation built outside these hooks (a snapshot is
+      never rebuilt as stale; its record only says dbt built it here). -#}
+  {%- for result in node_results if result.status == 'success'
+                               and result.node.resource_type in ['model', 'seed', 'snapshot']
                                and result.node.config.materialized != 'ephemeral' -%}
     {%- do built.append(result.node.unique_id) -%}
   {%- endfor -%}

@@ -6,6 +6,7 @@
                          'resource_type': node.resource_type, 'materialized': node.config.materialized,
                          'index': index, 'total': total, 'started_at': started},
       "[" ~ index ~ "/" ~ total ~ "] building " ~ node.resource_type ~ " " ~ node.name
+      ~ (".v" ~ node.version if node.get('version') is not none else "")
       ~ (" (" ~ node.config.materialized ~ ")" if node.resource_type != 'seed' else "")) -%}
   {{ return(started) }}
 {% endmacro %}
