@@ -258,3 +258,26 @@ def test_a_failed_after_commit_hook_is_run_again_with_its_node(tmp_path: Path, d
     assert export.read_text(encoding="utf-8").splitlines() == ["id", "1"]
     again = ok(run_dbt(["run", "--select", "b"], db, project_dir=project))
     assert not again.events("heal_start"), stale_names(again)
+
+
+def test_a_stale_versioned_model_is_named_with_its_version(tmp_path: Path, db: Path) -> None:
+    """Two versions of one model are two relations: the stale list and the progress lines say which (m.v2), as
+    dbt names them, not `m` twice."""
+    project = make_project(tmp_path / "p", {
+        "models/m_v1.sql": "select 1 as v\n",
+        "models/m_v2.sql": "select 2 as v\n",
+        "models/m.yml": """\
+            version: 2
+            models:
+              - name: m
+                latest_version: 2
+                versions: [{v: 1}, {v: 2}]
+            """,
+        "models/leaf.sql": "select (select v from {{ ref('m', v=1) }}) + (select v from {{ ref('m') }}) as v\n",
+    }, "models:\n  odd:\n    +materialized: table\n")
+    ok(run_dbt(["build"], db, project_dir=project))
+    (project / "models" / "m_v2.sql").write_text("select 20 as v\n", encoding="utf-8")
+    run = ok(run_dbt(["run", "--select", "leaf"], db, project_dir=project))
+    assert list(stale_names(run)) == ["m.v2"], run.messages
+    assert "building model m.v2 (table)" in run.messages
+    assert query(db, "select v from leaf") == [(21,)]

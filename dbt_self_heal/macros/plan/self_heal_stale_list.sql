@@ -14,9 +14,8 @@
       {%- set reason = dbt_self_heal.self_heal_stale_reason(node, fromjson(record.parts or '{}'),
             check.fingerprints[uid].parts, record.built_at, rebuilt) -%}
     {%- endif -%}
-    {#- A versioned model as dbt names it (self_heal_names): dim_item.v2. -#}
-    {%- do stale.append({'relation': node.name ~ ('.v' ~ node.version if node.get('version') is not none else ''),
-                         'unique_id': uid, 'reason': reason}) -%}
+    {#- A versioned model as dbt names it: dim_item.v2. -#}
+    {%- do stale.append({'relation': dbt_self_heal.self_heal_names([uid])[0], 'unique_id': uid, 'reason': reason}) -%}
   {%- endfor -%}
   {{ return(stale) }}
 {% endmacro %}
