@@ -95,16 +95,12 @@
     {%- if uid in scoped -%}{%- do dbt_self_heal.self_heal_scope_restore(scoped[uid], saved) -%}{%- endif -%}
     {%- do dbt_self_heal.self_heal_node_completed(uid, started) -%}
   {%- endfor -%}
-  {%- if kept -%}
+  {#- Kept as they are after all (adopted, or held with a warning): out of what this heal built. -#}
+  {%- if kept or held_late -%}
     {%- do plan.adopt.extend(kept) -%}
-    {%- do plan.update({'models': plan.models | reject('in', kept) | list}) -%}
-    {%- set missing = missing | reject('in', kept) | list -%}
-    {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
-    {%- do run.plan.update({'seeds': plan.seeds, 'models': plan.models}) -%}
-  {%- endif -%}
-  {%- if held_late -%}
-    {%- do plan.update({'models': plan.models | reject('in', held_late) | list}) -%}
-    {%- set missing = missing | reject('in', held_late) | list -%}
+    {%- set taken = kept + held_late -%}
+    {%- do plan.update({'models': plan.models | reject('in', taken) | list}) -%}
+    {%- set missing = missing | reject('in', taken) | list -%}
     {%- do run.update({'missing': dbt_self_heal.self_heal_names(missing)}) -%}
     {%- do run.plan.update({'seeds': plan.seeds, 'models': plan.models}) -%}
   {%- endif -%}
