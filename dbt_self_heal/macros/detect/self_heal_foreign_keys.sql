@@ -1,5 +1,6 @@
 {#- Existing tables the heal replaces that other tables reference through a foreign key. DuckDB cannot replace
-    them, and dbt-duckdb drops (and restores) a referencing table only when the run rebuilds it afterwards: a
+    them, and dbt-duckdb drops (and restores) a referencing table only when the run rebuilds it afterwards;
+    dbt-postgres replaces them, but its DROP ... CASCADE silently drops the referencing tables' foreign keys. A
     referencing table that dbt builds in this run, or that the heal already plans, is fine; another one built by a
     table model whose parents exist is derived, so the heal rebuilds it too, after the table it references; any other
     (incremental, not built by dbt, parents missing) stops the heal before anything is built, naming both tables and
@@ -20,6 +21,8 @@
   {%- set planned = {} -%}
   {%- for uid in rebuild -%}{%- do planned.update({uid: true}) -%}{%- endfor -%}
   {%- set built_by_dbt = selected_resources if flags.WHICH in ['build', 'run'] else [] -%}
+  {%- set rule = "DuckDB cannot replace a table that a foreign key references" if adapter.type() == 'duckdb'
+        else "replacing a table drops the foreign keys that reference it, as dbt drops the old table with CASCADE" -%}
   {%- set result = {'add': [], 'problems': []} -%}
   {%- set seen = {} -%}
   {%- for dependent_key, referenced_key in rows if dependent_key not in seen -%}
@@ -51,7 +54,7 @@
         {%- do result.add.append(uid) -%}
         {%- do planned.update({uid: true}) -%}
         {%- do check.reasons.update({uid: "it references " ~ target ~ " through a foreign key, and " ~ target
-            ~ " is rebuilt (DuckDB cannot replace a table that a foreign key references)"}) -%}
+            ~ " is rebuilt (" ~ rule ~ ")"}) -%}
       {%- else -%}
         {%- set why = "it is not built by a dbt model of this project" if not node
               else "its parents " ~ absent | join(', ') ~ " do not exist" if absent
@@ -59,7 +62,7 @@
                    ~ ", which the heal does not rebuild from scratch" if node.config.materialized != 'table'
               else "its foreign key does not ref() " ~ target -%}
         {%- do result.problems.append(target ~ " must be rebuilt, but table " ~ name ~ " references it through a "
-            ~ "foreign key, and DuckDB cannot replace a referenced table; the heal cannot rebuild " ~ name ~ " with it ("
+            ~ "foreign key, and " ~ rule ~ "; the heal cannot rebuild " ~ name ~ " with it ("
             ~ why ~ "). Run `dbt build --select " ~ target ~ " " ~ name ~ "` (with --full-refresh if " ~ name
             ~ " may be rebuilt from scratch), then rerun.") -%}
       {%- endif -%}
