@@ -24,7 +24,8 @@ $(STAMP): pyproject.toml requirements.lock packages.yml
 venv: $(STAMP) ## Create or refresh .venv with everything needed to run and test
 
 # One venv per other supported dbt-core minor, from pinned lock files (requirements/dbt-<minor>.lock, a pip freeze of
-# a fresh venv). They hold dbt-core, its adapter and duckdb only: tests/matrix runs their `dbt` from .venv's Python.
+# a fresh venv). They hold dbt-core, dbt-duckdb, dbt-postgres and duckdb: tests/matrix runs their `dbt` (DuckDB
+# chains and a PostgreSQL row per version) from .venv's Python.
 # dbt-core 1.12 requires dbt-core-experimental-parser, which cannot install offline: requirements/parser_stub.py
 # writes an empty stand-in wheel for it (README, "Offline use and versions").
 MATRIX_MINORS := 1.8 1.9 1.10 1.12

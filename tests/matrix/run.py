@@ -18,6 +18,10 @@ parse is reused between its runs); chains run in parallel. Checks, per chain:
 - stale_seed: an edited seed file is reloaded with its reason (`seeds/... changed since ...`);
 - empty: `dbt build --empty --select <leaf>` on an empty database holds every relation it heals as a plain
   `dbt build --empty` of the same version makes it (seeds loaded whole before 1.12, with no rows from 1.12 on).
+
+A PostgreSQL row per version (one private PostgreSQL 15 server for the matrix, tests/postgres_server.py; each venv's
+dbt-postgres, see requirements/*.lock): tests/fixtures/jaffle_shop healed by `dbt build --select customers` (parity,
+warm, partial with a seed dropped by CASCADE, stale_seed; see postgres_row).
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ from typing import Any
 import duckdb
 
 from tests.harness import REPO, DbtRun, catalog, copy_project, run_dbt
+from tests.postgres_server import PostgresServer, start_server
+from tests.postgres_server import catalog as pg_catalog
+from tests.postgres_server import query as pg_query
 
 BASELINE = "1.11"
 VERSIONS = ("1.8", "1.9", "1.10", "1.12")
@@ -421,6 +428,88 @@ def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
     return results
 
 
+PG_CHECKS = ("parity", "warm", "partial", "stale_seed")
+JAFFLE = REPO / "tests" / "fixtures" / "jaffle_shop"
+JAFFLE_HEALED = ["orders", "raw_customers", "raw_orders", "raw_payments", "stg_customers", "stg_orders", "stg_payments"]
+
+
+def postgres_row(server: PostgresServer, work: Path, version: str) -> dict[str, str]:
+    """jaffle_shop on PostgreSQL with this version's dbt and dbt-postgres. parity: `dbt build --select customers` on
+    an empty database heals exactly its 7 missing ancestors (orders: a test of customers reads it), each relation as
+    a plain `dbt build` (healing off) of the same version makes it (kind, columns, types, rows); warm: the same again
+    builds nothing; partial: raw_orders dropped with CASCADE (which takes the view stg_orders along) is healed with
+    exactly that view, as before; stale_seed: an edited seed is reloaded with its reason, with the view over it."""
+    results: dict[str, str] = {}
+    work.mkdir(parents=True)
+    project = work / "project"
+    shutil.copytree(JAFFLE, project, ignore=shutil.ignore_patterns("dbt_packages", "target", "logs",
+                                                                   "package-lock.yml"))  # fmt: skip
+    (project / "packages.yml").write_text(f"packages:\n  - local: {REPO / 'dbt_self_heal'}\n", encoding="utf-8")
+    names = {label: server.create_database(f"matrix_{version.replace('.', '_')}_{label}")
+             for label in ("healed", "built")}
+
+    def dbt(args: list[str], label: str, variables: dict[str, Any] | None = None) -> DbtRun:
+        directory = work / label
+        profiles = server.profiles_dir(directory / "profiles", names[label])
+        return run_dbt(args, directory / "unused.duckdb", project_dir=project, work_dir=directory, dbt=dbt_of(version),
+                       profiles_dir=profiles, variables=variables, timeout=600)  # fmt: skip
+
+    def healed_names(run: DbtRun) -> list[str]:
+        return sorted(name for event in run.events("heal_complete") for name in event["relations"])
+
+    def same_as_built() -> None:
+        got, built = pg_catalog(server, names["healed"]), pg_catalog(server, names["built"])
+        expect(not set(got) - set(built), f"relations plain dbt does not make: {sorted(set(got) - set(built))}")
+        diffs = catalog_diffs(got, built)
+        expect(not diffs, f"healed relations differ from dbt build's: {diffs}")
+
+    def check_parity() -> None:
+        run = dbt(["build", "--select", "customers"], "healed")
+        expect(run.returncode == 0, f"exit {run.returncode}", run)
+        expect(healed_names(run) == JAFFLE_HEALED, f"healed {healed_names(run)}", run)
+        plain = dbt(["build"], "built", {"self_heal_enabled": False})
+        expect(plain.returncode == 0, f"plain dbt build: exit {plain.returncode}", plain)
+        same_as_built()
+
+    def check_warm() -> None:
+        for _ in range(2):
+            run = dbt(["build", "--select", "customers"], "healed")
+            skipped = run.events("heal_skipped")
+            expect(run.returncode == 0 and not run.events("heal_start") and skipped
+                   and skipped[0]["reason"] == "healthy", "a healthy rerun did not skip the heal", run)  # fmt: skip
+
+    def check_partial() -> None:
+        pg_query(server, names["healed"], "drop table main.raw_orders cascade")
+        run = dbt(["build", "--select", "customers"], "healed")
+        expect(run.returncode == 0, f"exit {run.returncode}", run)
+        expect(healed_names(run) == ["raw_orders", "stg_orders"], f"healed {healed_names(run)}", run)
+        same_as_built()
+
+    def check_stale_seed() -> None:
+        seed = project / "seeds" / "raw_customers.csv"
+        seed.write_text(seed.read_text(encoding="utf-8") + "101,Zed,Z.\n", encoding="utf-8")
+        run = dbt(["build", "--select", "customers"], "healed")
+        expect(run.returncode == 0, f"exit {run.returncode}", run)
+        why = {i["relation"]: i["reason"] for e in run.events("heal_start") for i in e["stale"]}
+        expect(set(why) == {"raw_customers", "stg_customers"}, f"stale: {why}", run)
+        expect("changed" in why["raw_customers"], f"no reason for the seed: {why}")
+        expect(pg_query(server, names["healed"], "select count(*) from main.customers") == [(101,)],
+               "customers does not read the reloaded seed")  # fmt: skip
+
+    checks = {"parity": check_parity, "warm": check_warm, "partial": check_partial, "stale_seed": check_stale_seed}
+    for name in PG_CHECKS:
+        try:
+            checks[name]()
+            results[name] = "ok"
+        except Exception as exc:
+            results[name] = "FAIL"
+            print(f"[{version} postgres] {name} FAILED: {exc}", flush=True)
+            if not isinstance(exc, CheckFailed):
+                traceback.print_exc()
+            break  # each check builds on the one before
+    return results
+
+
 def variant(project: Project, version: str) -> str:
     """Which copy of a project a version heals: the consumer's 1.8 copy writes its foreign key in 1.8's form."""
     return project.name + ("-1.8" if project.name == "consumer" and minor(version) < 1009 else "")
@@ -443,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", nargs="+", default=list(PROJECTS), choices=list(PROJECTS))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the work directory (printed)")
+    parser.add_argument("--no-postgres", action="store_true", help="without the PostgreSQL rows")
     args = parser.parse_args(argv)
     missing = [v for v in args.versions if not dbt_of(v).exists()]
     if missing:
@@ -466,16 +556,29 @@ def main(argv: list[str] | None = None) -> int:
         sqlite_work = root / "unsupported-sqlite"
         sqlite_work.mkdir()
         unsupported = pool.submit(unsupported_adapter, sqlite_work) if "1.10" in args.versions else None
-        list(pool.map(lambda c: c.run(), chains))
-        sqlite_results = unsupported.result() if unsupported is not None else {}
+        server = None if args.no_postgres else start_server()
+        try:
+            postgres = {v: pool.submit(postgres_row, server, (root / f"postgres-{v}").resolve(), v)
+                        for v in args.versions if server is not None}  # fmt: skip
+            list(pool.map(lambda c: c.run(), chains))
+            sqlite_results = unsupported.result() if unsupported is not None else {}
+            postgres_results = {v: future.result() for v, future in postgres.items()}
+        finally:
+            if server is not None:
+                server.stop()
     print_table(chains)
     if sqlite_results:
         print("\nan adapter the package does not support (dbt 1.10, dbt-sqlite): "
               + "  ".join(f"{k}={v}" for k, v in sqlite_results.items()))
+    if postgres_results:
+        print("\nPostgreSQL (tests/fixtures/jaffle_shop, PostgreSQL 15, each venv's dbt-postgres):")
+        for v, found in postgres_results.items():
+            print(f"  {v:<5} " + "  ".join(f"{k}={found.get(k, 'skipped')}" for k in PG_CHECKS))
     print(f"matrix: {len(chains)} chains in {time.monotonic() - started:.0f} s ({root})")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     cells = [v for c in chains for v in c.results.values()] + list(sqlite_results.values())
+    cells += [found.get(k, "skipped") for found in postgres_results.values() for k in PG_CHECKS]
     return 0 if all(v in ("ok", "-") for v in cells) else 1
 
 
