@@ -461,6 +461,10 @@ def informational(results: dict[str, Any]) -> list[dict[str, Any]]:
     fixture = results.get("consumer_fixture") or {}
     rows.append(("fixture_heal_vs_full_build_cpu_ratio", "consumer fixture: heal / full build CPU time",
                  fixture.get("cpu_ratio")))  # fmt: skip
+    large_pg = (results.get("postgres") or {}).get("large_fixture") or {}
+    rows.append(("postgres_large_heal_vs_same_nodes_ratio",
+                 "PostgreSQL: large fixture heal / same nodes (one dbt invocation each)",
+                 large_pg.get("heal_vs_same_nodes_ratio")))  # fmt: skip
     stale = results.get("stale_seed") or {}
     rows += [
         ("stale_seed_rebuild_vs_dbt_same_tests_ratio", "stale seed: heal run / plain dbt running the same tests",
@@ -649,6 +653,9 @@ def main() -> None:
         for row in merged["targets"]:
             if row["key"].startswith("postgres_"):
                 print(f"{row['label']:<48}{fmt(row['value'], 3):>10}  {row['target']:<18} {row['verdict']}")
+        large_pg = merged["postgres"]["large_fixture"]
+        print(f"PostgreSQL: large fixture heal / same nodes: {fmt(large_pg['heal_vs_same_nodes_ratio'], 3)} "
+              f"({fmt(large_pg['median_heal_seconds'])} s / {fmt(large_pg['median_same_nodes_seconds'])} s)")
         return
 
     started = time.perf_counter()
