@@ -240,6 +240,26 @@ def test_incremental_history_is_never_doubled_or_silently_dropped(tmp_path: Path
     assert "`dbt run --select keyed`" in error
 
 
+def test_a_keyed_incremental_whose_columns_changed_is_kept_with_one_way_to_rebuild_it(tmp_path: Path, db: Path) -> None:
+    """A stale incremental with a unique_key whose compiled columns changed is not run incrementally over what it
+    holds (old and new columns would mix): it is kept as it is, and the warning names the one command that rebuilds
+    it (`--full-refresh`), not also a plain run, which would keep the old columns."""
+    project = make_project(tmp_path / "p", {
+        "models/keyed.sql": "{{ config(materialized='incremental', unique_key='id') }} select 1 as id\n",
+        "models/report.sql": "select count(*) as n from {{ ref('keyed') }}\n",
+    })
+    ok(run_dbt(["run"], db, project_dir=project))
+    (project / "models" / "keyed.sql").write_text(
+        "{{ config(materialized='incremental', unique_key='id') }} select 1 as id, 2 as extra\n")
+    run = ok(run_dbt(["run", "--select", "report"], db, project_dir=project))
+    [kept] = run.events("stale_kept")
+    assert [item["relation"] for item in kept["stale"]] == ["keyed"]
+    [line] = [m for m in run.messages.splitlines() if "Self-heal: WARNING: kept as they are" in m]
+    assert "`dbt build --select keyed --full-refresh` rebuilds it" in line, line
+    assert "brings it up to date" not in line, line
+    assert query(db, "select column_name from information_schema.columns where table_name = 'keyed'") == [("id",)]
+
+
 def test_a_failed_after_commit_hook_is_run_again_with_its_node(tmp_path: Path, db: Path) -> None:
     """A post-hook that runs after the commit (an export) fails after the heal committed: the run names the model,
     and the next run rebuilds the node and runs the hook again rather than trusting its record."""

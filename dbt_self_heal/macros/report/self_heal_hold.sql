@@ -7,9 +7,11 @@
   {%- for item in held -%}
     {%- do lines.append(item.relation ~ " (" ~ item.reason ~ ")") -%}
     {%- if item.unique_id in unbuildable -%}
-      {%- do notes.append("self_heal does not build " ~ graph.nodes[item.unique_id].name ~ ": "
-                          ~ unbuildable[item.unique_id] ~ "; `dbt build --select " ~ graph.nodes[item.unique_id].name
-                          ~ "` brings it up to date.") -%}
+      {#- A why that already says what brings it up to date (a var to pass, `--full-refresh`) gets no other way. -#}
+      {%- set why = unbuildable[item.unique_id] -%}
+      {%- do notes.append("self_heal does not build " ~ graph.nodes[item.unique_id].name ~ ": " ~ why
+                          ~ ("." if '`dbt ' in why or 'up to date' in why
+                             else "; `dbt build --select " ~ graph.nodes[item.unique_id].name ~ "` brings it up to date.")) -%}
     {%- else -%}
       {%- do appends.append(item.unique_id) -%}
     {%- endif -%}
