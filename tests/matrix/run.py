@@ -43,6 +43,7 @@ from typing import Any
 import duckdb
 
 from tests.harness import REPO, DbtRun, catalog, copy_project, run_dbt
+from tests.postgres.conftest import copy_fixture
 from tests.postgres_server import PostgresServer, start_server
 from tests.postgres_server import catalog as pg_catalog
 from tests.postgres_server import query as pg_query
@@ -429,7 +430,6 @@ def unsupported_adapter(work: Path, version: str = "1.10") -> dict[str, str]:
 
 
 PG_CHECKS = ("parity", "warm", "partial", "stale_seed")
-JAFFLE = REPO / "tests" / "fixtures" / "jaffle_shop"
 JAFFLE_HEALED = ["orders", "raw_customers", "raw_orders", "raw_payments", "stg_customers", "stg_orders", "stg_payments"]
 
 
@@ -441,10 +441,7 @@ def postgres_row(server: PostgresServer, work: Path, version: str) -> dict[str, 
     exactly that view, as before; stale_seed: an edited seed is reloaded with its reason, with the view over it."""
     results: dict[str, str] = {}
     work.mkdir(parents=True)
-    project = work / "project"
-    shutil.copytree(JAFFLE, project, ignore=shutil.ignore_patterns("dbt_packages", "target", "logs",
-                                                                   "package-lock.yml"))  # fmt: skip
-    (project / "packages.yml").write_text(f"packages:\n  - local: {REPO / 'dbt_self_heal'}\n", encoding="utf-8")
+    project = copy_fixture("jaffle_shop", work)
     names = {label: server.create_database(f"matrix_{version.replace('.', '_')}_{label}")
              for label in ("healed", "built")}
 
