@@ -96,10 +96,12 @@ def node_count() -> dict[str, int]:
     return {"seeds": SEEDS, "models": models, "tests": tests, "total": SEEDS + models + tests}
 
 
-def generate(dest: Path, package: Path) -> tuple[Path, str]:
-    """Write the project to `dest` (replacing it). Returns the project dir and the model to select."""
+def generate(dest: Path, package: Path, *, postgres: bool = False) -> tuple[Path, str]:
+    """Write the project to `dest` (replacing it), for PostgreSQL with `postgres` (DuckDB's `double` is spelled
+    `double precision` there). Returns the project dir and the model to select."""
+    settings = PROJECT_YML.replace("amount: double", "amount: double precision") if postgres else PROJECT_YML
     files: dict[str, str] = {
-        "dbt_project.yml": PROJECT_YML,
+        "dbt_project.yml": settings,
         "selectors.yml": SELECTORS_YML,
         "packages.yml": f"packages:\n  - local: {package}\n",
         "macros/introspection.sql": MACROS,

@@ -92,9 +92,7 @@ def run(work: Path, rounds: int = 3, warm_runs: int = 3) -> dict[str, Any]:
 def _large(server: Any, work: Path, rounds: int, env: dict[str, str]) -> dict[str, Any]:
     """The large generated fixture on PostgreSQL: heal of mart_00's ancestors against plain dbt building the same
     nodes, one invocation each, on a fresh database per run, alternated; medians of wall time."""
-    project, selected = large_fixture.generate(work / "large", FIXTURE.parents[2] / "dbt_self_heal")
-    settings = project / "dbt_project.yml"  # DuckDB's `double` is PostgreSQL's `double precision`
-    settings.write_text(settings.read_text().replace("amount: double", "amount: double precision"))
+    project, selected = large_fixture.generate(work / "large", FIXTURE.parents[2] / "dbt_self_heal", postgres=True)
     install_packages(project)
     profiles = server.profiles_dir(work / "profiles-large", "bench_large")
     commands = {

@@ -92,9 +92,7 @@ def test_the_large_generated_project_heals_like_plain_dbt_and_cascaded_drops_are
     that walk `graph` or query the database while compiling, pre/post hooks, incremental marts) on PostgreSQL: the
     heal of mart_00's 34 ancestors leaves what plain dbt building the same nodes leaves; a seed dropped with CASCADE
     (which drops the views over it) is rebuilt with exactly the needed view it took along."""
-    project, selected = large_fixture.generate(tmp_path / "large", REPO / "dbt_self_heal")
-    settings = project / "dbt_project.yml"
-    settings.write_text(settings.read_text().replace("amount: double", "amount: double precision"))
+    project, selected = large_fixture.generate(tmp_path / "large", REPO / "dbt_self_heal", postgres=True)
     install_packages(project)
     healed_db, built_db = new_database("healed"), new_database("built")
     healed = healed_db.dbt(["build", "--select", selected], project)
